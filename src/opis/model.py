@@ -45,11 +45,13 @@ class OffsetMap:
     maps to the parent position where the insertion happened.
     """
 
-    __slots__ = ("runs", "_starts")
+    __slots__ = ("runs", "_starts", "origin")
 
-    def __init__(self, runs: Iterable[Run] = ()):
+    def __init__(self, runs: Iterable[Run] = (), origin: int = 0):
         self.runs: list[Run] = sorted((r for r in runs if r.length > 0), key=lambda r: r.child)
         self._starts = [r.child for r in self.runs]
+        # where an empty derived text sits in its parent
+        self.origin = origin
 
     @classmethod
     def identity(cls, length: int, parent_start: int = 0) -> "OffsetMap":
@@ -58,7 +60,7 @@ class OffsetMap:
     def to_parent(self, pos: int) -> int:
         """Parent offset of child offset `pos` (a position between characters)."""
         if not self.runs:
-            return 0
+            return self.origin
         i = bisect.bisect_right(self._starts, pos) - 1
         if i < 0:
             return self.runs[0].parent
@@ -98,14 +100,18 @@ class OffsetMap:
         return OffsetMap(out)
 
     def to_json(self) -> list[list[int]]:
+        if not self.runs:
+            return [[0, self.origin, 0]]
         return [[r.child, r.parent, r.length] for r in self.runs]
 
     @classmethod
     def from_json(cls, data: list[list[int]]) -> "OffsetMap":
-        return cls(Run(*row) for row in data)
+        origin = data[0][1] if data else 0
+        return cls((Run(*row) for row in data), origin=origin)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, OffsetMap) and self.runs == other.runs
+        return (isinstance(other, OffsetMap) and self.runs == other.runs
+                and (bool(self.runs) or self.origin == other.origin))
 
     def __repr__(self) -> str:
         return f"OffsetMap({self.to_json()!r})"

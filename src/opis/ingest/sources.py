@@ -1,0 +1,150 @@
+"""Reading source files: bytes in, decoded text out, or one clear error.
+
+Archival transcriptions come in UTF-8 and in the two legacy Cyrillic code pages that
+Soviet-era and 1990s files use, cp1251 and koi8-r. Both decode any byte sequence, so we
+cannot tell them apart by failure; we tell them apart by what Russian text looks like:
+mostly lower-case letters, with о, е, а, и, н, т, с among the most frequent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_BYTES = 50 * 1024 * 1024  # a transcription larger than this is not a transcription
+TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
+
+_MAGIC: list[tuple[bytes, str]] = [
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF file"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"PK\x03\x04", "a ZIP archive (or a .docx/.odt file)"),
+    (b"\xd0\xcf\x11\xe0", "an old MS Office file"),
+    (b"\x7fELF", "an executable"),
+    (b"\x1f\x8b", "a gzip archive"),
+]
+_FREQUENT = set("оеаинтсрвлкмдпуяыьгзбчйжшхюцщэфъё")
+_COMMON = set("оеаинтсрвл")
+
+
+class SourceError(Exception):
+    """A source file that cannot be ingested; the message is one line for the user."""
+
+    def __init__(self, path: str | Path, problem: str, hint: str = ""):
+        self.path = str(path)
+        self.problem = problem
+        self.hint = hint
+        super().__init__(f"{self.path}: {problem}" + (f"; {hint}" if hint else ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: Path
+    name: str
+    data: bytes
+    text: str
+    encoding: str
+
+
+def _russian_score(text: str) -> float:
+    """How much `text` looks like Russian prose (0..1)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    lower = sum(1 for c in letters if c in _FREQUENT)
+    common = sum(1 for c in letters if c in _COMMON)
+    return (lower + 2 * common) / (3 * len(letters))
+
+
+def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM), cp1251 or koi8-r; return (text, encoding)."""
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise SourceError(path, f"starts with a {enc} byte-order mark but does not decode ({exc.reason})",
+                                  "re-save it as UTF-8") from exc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for enc in ("cp1251", "koi8_r"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_russian_score(text), enc, text))
+    if not candidates:
+        raise SourceError(path, "is neither UTF-8 nor cp1251 nor koi8-r text", "re-save it as UTF-8")
+    score, enc, text = max(candidates)
+    if score < 0.2:
+        raise SourceError(path, "is not UTF-8 and does not read as Russian in cp1251 or koi8-r",
+                          "re-save it as UTF-8")
+    return text, enc.replace("_", "-")
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Name the kind of a binary file, or None when the bytes may be text."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    head = data[:4096]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary data (it contains NUL bytes)"
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    if head and controls / len(head) > 0.05:
+        return "binary data (it contains control characters)"
+    return None
+
+
+def read_source(path: Path, root: Path | None = None) -> Source:
+    """Read one file; raise SourceError with a one-line reason if it cannot be ingested."""
+    path = Path(path)
+    name = str(path.relative_to(root)) if root is not None and path != root else path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceError(path, f"cannot be read ({exc.strerror})", "check the path and permissions") from exc
+    if size > MAX_BYTES:
+        raise SourceError(path, f"is {size // (1024 * 1024)} MiB, larger than the {MAX_BYTES // (1024 * 1024)} MiB a transcription may be",
+                          "split it into one file per document")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(path, f"cannot be read ({exc.strerror})", "check the path and permissions") from exc
+    if not data.strip():
+        raise SourceError(path, "is empty", "remove it or add its transcription")
+    what = sniff_binary(data)
+    if what:
+        raise SourceError(path, f"is {what}, not a text transcription",
+                          "give opis the transcription, or ingest scans when scan support lands")
+    text, encoding = decode(data, path)
+    if not text.strip():
+        raise SourceError(path, "holds only white space", "remove it or add its transcription")
+    return Source(path=path, name=name, data=data, text=text, encoding=encoding)
+
+
+def iter_source_paths(paths: list[Path]) -> list[tuple[Path, Path | None]]:
+    """Expand files and folders into (file, root) pairs, in a stable order.
+
+    Hidden files and folders are skipped; files in folders are taken when their suffix is
+    a text suffix, and every file named explicitly is taken whatever its suffix.
+    """
+    out: list[tuple[Path, Path | None]] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue
+                if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES:
+                    out.append((f, p))
+        else:
+            out.append((p, None))
+    return out

@@ -1,0 +1,57 @@
+"""The enrichment steps that run on every record after reading, in order.
+
+Like spaCy components, each step is a named function `step(record) -> None` that adds to
+the record (values, mentions) and never removes; `STEPS` is the registry and
+`DEFAULT_STEPS` the order the ingest uses. A step can be switched off by name
+(`opis ingest --skip entities`), which the benchmarks use to time ingest without NER.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from opis.model import Record
+
+Step = Callable[[Record], None]
+STEPS: dict[str, Step] = {}
+
+
+def step(name: str) -> Callable[[Step], Step]:
+    def register(fn: Step) -> Step:
+        STEPS[name] = fn
+        return fn
+
+    return register
+
+
+@step("entities")
+def recognize_entities(record: Record) -> None:
+    from opis.entities.ner import recognize
+
+    for doc in record.documents:
+        doc.mentions = recognize(doc)
+
+
+@step("metadata")
+def extract_metadata(record: Record) -> None:
+    from opis.extract.pipeline import extract_metadata as extract
+
+    for doc in record.documents:
+        doc.values = [v for v in doc.values if v.origin == "human"] + extract(doc, record)
+
+
+DEFAULT_STEPS = ("entities", "metadata")
+
+
+def available_steps(names: Iterable[str] = DEFAULT_STEPS) -> list[str]:
+    """The steps whose modules are importable (extraction modules land one by one)."""
+    import importlib.util
+
+    modules = {"entities": "opis.entities.ner", "metadata": "opis.extract.pipeline"}
+    return [n for n in names if importlib.util.find_spec(modules.get(n, "opis")) is not None]
+
+
+def enrich_record(record: Record, steps: Iterable[str] | None = None) -> Record:
+    for name in steps if steps is not None else available_steps():
+        STEPS[name](record)
+    return record
