@@ -1,0 +1,3 @@
+from opis.cli import app
+
+app(prog_name="opis")

@@ -1,0 +1,114 @@
+"""The acceptance path of the foundation, through the real `opis` command."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def opis(*args, db: Path, check=True):
+    env = dict(os.environ, OPIS_DB=str(db), COLUMNS="200")
+    proc = subprocess.run([sys.executable, "-m", "opis", *args], capture_output=True, text=True, env=env)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"opis {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory, seeds_dir):
+    db = tmp_path_factory.mktemp("cli") / "archive.db"
+    opis("ingest", str(seeds_dir), db=db)
+    return db
+
+
+def test_ingesting_the_seeds_twice_leaves_two_records(seeded_db, seeds_dir):
+    proc = opis("ingest", str(seeds_dir), "--format", "json", db=seeded_db)
+    summary = json.loads(proc.stdout)
+    assert summary["unchanged"] == 2 and summary["added"] == 0 and summary["failed"] == 0
+    proc = opis("ingest", str(seeds_dir), db=seeded_db)
+    assert "0 added, 0 updated, 2 unchanged, 0 failed" in proc.stdout
+    from opis.store.repository import Store
+
+    assert Store.open(str(seeded_db)).count_records() == 2
+
+
+@pytest.mark.parametrize("query", ["Ким Ир Сен", "Ким Ир Сена"])
+def test_search_finds_kim_il_sung_in_any_case(seeded_db, query):
+    hits = json.loads(opis("search", query, "--format", "json", db=seeded_db).stdout)["hits"]
+    assert any(h["source_name"] == "001_a31a19e8a354493c.txt" for h in hits)
+
+
+def test_search_by_lemma_finds_refutation(seeded_db):
+    hits = json.loads(opis("search", "опровержение", "--format", "json", db=seeded_db).stdout)["hits"]
+    assert [h["source_name"] for h in hits] == ["000_e7381ea8498c35b3.txt"] * len(hits) and hits
+    assert any(seg[1] for h in hits for seg in h["snippet"])
+
+
+def test_search_results_name_the_record_and_mark_the_snippet(seeded_db):
+    hits = json.loads(opis("search", "Пальгунову", "--format", "json", db=seeded_db).stdout)["hits"]
+    hit = hits[0]
+    assert hit["record_id"] and hit["title"] and hit["source_name"]
+    matched = [text for text, is_match in hit["snippet"] if is_match]
+    assert any("Пальгунов" in m for m in matched)
+    text = opis("search", "Пальгунову", db=seeded_db).stdout
+    assert "Пальгунов" in text
+
+
+def test_malformed_query_is_a_clear_message(seeded_db):
+    proc = opis("search", '"Ким Ир', db=seeded_db, check=False)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().count("\n") == 0 and "quote" in proc.stderr.lower()
+
+
+def test_show_gives_layers_and_metadata(seeded_db):
+    hits = json.loads(opis("search", "Мухитдинов", "--format", "json", db=seeded_db).stdout)["hits"]
+    record = json.loads(opis("show", hits[0]["record_id"], "--format", "json", db=seeded_db).stdout)
+    reading = record["documents"][0]["layers"]["reading"]["text"]
+    assert "указаниями о необходимости" in reading and "~~" not in reading
+    hits = json.loads(opis("search", "Пальгунову", "--format", "json", db=seeded_db).stdout)["hits"]
+    record = json.loads(opis("show", hits[0]["record_id"], "--format", "json", db=seeded_db).stdout)
+    assert record["metadata"]["original_language"] == "Russian"
+    assert "Wilson Center Digital Archive" in record["metadata"]["citation"]
+
+
+def test_bad_files_fail_alone_and_the_rest_is_stored(tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    png = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + b"\x00" * 64
+    (folder / "scan.txt").write_bytes(png)
+    (folder / "letter_cp1251.txt").write_bytes("Товарищу Молотову В.М.\n\nПрошу рассмотреть проект ответа.".encode("cp1251"))
+    (folder / "note_koi8.txt").write_bytes("Справка о переговорах в Пхеньяне.\n\nСекретно.".encode("koi8_r"))
+    db = tmp_path / "batch.db"
+    proc = opis("ingest", str(folder), db=db, check=False)
+    assert proc.returncode == 1
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 2, proc.stderr
+    assert any("empty.txt" in e and "empty" in e for e in errors)
+    assert any("scan.txt" in e and "PNG" in e for e in errors)
+    assert "2 added, 0 updated, 0 unchanged, 2 failed" in proc.stdout
+    hits = json.loads(opis("search", "Молотову", "--format", "json", db=db).stdout)["hits"]
+    assert hits and hits[0]["source_name"] == "letter_cp1251.txt"
+    record = json.loads(opis("show", hits[0]["record_id"], "--format", "json", db=db).stdout)
+    assert record["encoding"] == "cp1251"
+    assert "Товарищу Молотову" in record["documents"][0]["layers"]["diplomatic"]["text"]
+    hits = json.loads(opis("search", "Пхеньян", "--format", "json", db=db).stdout)["hits"]
+    record = json.loads(opis("show", hits[0]["record_id"], "--format", "json", db=db).stdout)
+    assert record["encoding"] == "koi8-r"
+
+
+def test_a_changed_file_updates_its_record_and_keeps_its_id(tmp_path):
+    path = tmp_path / "memo.txt"
+    path.write_text("Товарищу Сталину И.В.\n\nПервая редакция.", encoding="utf-8")
+    db = tmp_path / "upd.db"
+    first = json.loads(opis("ingest", str(path), "--format", "json", db=db).stdout)
+    path.write_text("Товарищу Сталину И.В.\n\nВторая редакция.", encoding="utf-8")
+    second = json.loads(opis("ingest", str(path), "--format", "json", db=db).stdout)
+    assert first["files"][0]["status"] == "added" and second["files"][0]["status"] == "updated"
+    assert first["files"][0]["record_id"] == second["files"][0]["record_id"]
+    assert json.loads(opis("search", "редакция", "--format", "json", db=db).stdout)["total"] == 1
