@@ -1,0 +1,375 @@
+"""The archive store: saves `Record`s with their original bytes and reads them back.
+
+One record is written in one transaction, so a crash never leaves half of it. A record
+keeps its id across versions (the id comes from collection and source name); saving new
+bytes under the same id replaces its documents but keeps every original ever saved.
+Every reading method hides restricted records unless `include_restricted=True`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.engine import Connection
+
+from opis.model import (
+    PUBLIC,
+    VISIBILITIES,
+    Document,
+    Layer,
+    Mention,
+    OffsetMap,
+    Record,
+    Span,
+    Value,
+)
+from opis.search import lemmas as lx
+from opis.search.backend import SearchBackend, backend_for
+from opis.store.schema import (
+    documents,
+    layers,
+    mentions,
+    metadata,
+    originals,
+    paragraphs,
+    record_versions,
+    records,
+    values,
+)
+
+ADDED, UNCHANGED, UPDATED = "added", "unchanged", "updated"
+
+
+def database_url(url_or_path: str | Path) -> str:
+    """A plain path means an SQLite file; anything with '://' is an SQLAlchemy URL."""
+    s = str(url_or_path)
+    if "://" in s:
+        return s
+    return f"sqlite:///{Path(s).expanduser().resolve()}"
+
+
+def visible(include_restricted: bool) -> ColumnElement[bool]:
+    """The condition on `records` that hides restricted records from anonymous readers."""
+    return true() if include_restricted else records.c.visibility == PUBLIC
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+class Store:
+    """A handle on one archive database; cheap to keep open, safe to share in a process."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.backend: SearchBackend = backend_for(engine.dialect.name)
+
+    @classmethod
+    def open(cls, url_or_path: str | Path) -> "Store":
+        url = database_url(url_or_path)
+        engine = create_engine(url)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        store.create()
+        return store
+
+    def create(self) -> None:
+        """Create missing tables and full-text structures (idempotent)."""
+        with self.engine.begin() as conn:
+            metadata.create_all(conn)
+            self.backend.install(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing -------------------------------------------------------------------------
+
+    def save_record(self, record: Record) -> str:
+        """Save a record; returns "added", "unchanged" (same id and bytes: nothing is
+        written) or "updated" (new bytes: documents replaced, old bytes kept)."""
+        if record.visibility not in VISIBILITIES:
+            raise ValueError(f"visibility must be one of {VISIBILITIES}, not {record.visibility!r}")
+        rid, sha = record.id, record.sha256
+        # paragraphs are analysed before the transaction so the write lock is held briefly
+        prepared = [(doc, _paragraph_rows(doc)) for doc in record.documents]
+        now = datetime.now(timezone.utc)
+        with self.engine.begin() as conn:
+            old_sha = conn.execute(select(records.c.sha256).where(records.c.id == rid)).scalar()
+            if old_sha == sha:
+                return UNCHANGED
+            if conn.execute(select(originals.c.sha256).where(originals.c.sha256 == sha)).first() is None:
+                conn.execute(
+                    insert(originals).values(
+                        sha256=sha, bytes=record.original, size=len(record.original), created_at=now
+                    )
+                )
+            row = _record_row(record)
+            if old_sha is None:
+                conn.execute(insert(records).values(id=rid, created_at=now, updated_at=now, **row))
+            else:
+                doc_ids = select(documents.c.id).where(documents.c.record_id == rid)
+                # explicit deletes, children first, so no database needs cascade support
+                for table in (paragraphs, mentions, values, layers):
+                    conn.execute(delete(table).where(table.c.document_id.in_(doc_ids)))
+                conn.execute(delete(documents).where(documents.c.record_id == rid))
+                conn.execute(update(records).where(records.c.id == rid).values(updated_at=now, **row))
+            conn.execute(
+                insert(record_versions)
+                .prefix_with("OR IGNORE", dialect="sqlite")
+                .values(record_id=rid, sha256=sha, saved_at=now)
+            )
+            for doc, para_rows in prepared:
+                _insert_document(conn, rid, doc, para_rows, now)
+        return ADDED if old_sha is None else UPDATED
+
+    # --- reading -------------------------------------------------------------------------
+
+    def get_record(self, record_id: str, *, include_restricted: bool = False) -> Record:
+        """The full record, originals included; KeyError if absent or not visible."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(records, originals.c.bytes)
+                .join(originals, originals.c.sha256 == records.c.sha256)
+                .where(records.c.id == record_id, visible(include_restricted))
+            ).mappings().first()
+            if row is None:
+                raise KeyError(record_id)
+            return _load_record(conn, row)
+
+    def record_ids(self, *, include_restricted: bool = False) -> list[str]:
+        with self.engine.connect() as conn:
+            q = select(records.c.id).where(visible(include_restricted)).order_by(records.c.id)
+            return list(conn.execute(q).scalars())
+
+    def count_records(self, *, include_restricted: bool = False) -> int:
+        with self.engine.connect() as conn:
+            q = select(func.count()).select_from(records).where(visible(include_restricted))
+            return conn.execute(q).scalar_one()
+
+    def count_documents(self, *, include_restricted: bool = False) -> int:
+        with self.engine.connect() as conn:
+            q = (
+                select(func.count())
+                .select_from(documents.join(records))
+                .where(visible(include_restricted))
+            )
+            return conn.execute(q).scalar_one()
+
+    def iter_records(self, *, include_restricted: bool = False) -> Iterator[Record]:
+        for rid in self.record_ids(include_restricted=include_restricted):
+            try:
+                yield self.get_record(rid, include_restricted=include_restricted)
+            except KeyError:  # deleted or restricted meanwhile
+                continue
+
+    def versions(self, record_id: str, *, include_restricted: bool = False) -> list[tuple[str, datetime]]:
+        """(sha256, saved_at) of every version of a record's bytes, oldest first."""
+        with self.engine.connect() as conn:
+            q = (
+                select(record_versions.c.sha256, record_versions.c.saved_at)
+                .join(records, records.c.id == record_versions.c.record_id)
+                .where(record_versions.c.record_id == record_id, visible(include_restricted))
+                .order_by(record_versions.c.saved_at, record_versions.c.sha256)
+            )
+            return [(r.sha256, r.saved_at) for r in conn.execute(q)]
+
+    def get_original(self, sha256: str) -> bytes:
+        """Original bytes by content hash (any version ever saved); KeyError if unknown.
+        Not filtered by visibility: callers reach a hash only through a visible record."""
+        with self.engine.connect() as conn:
+            data = conn.execute(select(originals.c.bytes).where(originals.c.sha256 == sha256)).scalar()
+        if data is None:
+            raise KeyError(sha256)
+        return bytes(data)
+
+
+# --- rows from the model ---------------------------------------------------------------
+
+def _record_row(record: Record) -> dict[str, Any]:
+    return {
+        "source_name": record.source_name,
+        "source_path": record.source_path,
+        "collection": record.collection,
+        "format": record.format,
+        "encoding": record.encoding,
+        "sha256": record.sha256,
+        "text": record.text,
+        "meta": record.metadata,
+        "visibility": record.visibility,
+        "warnings": list(record.warnings),
+    }
+
+
+def facet_columns(doc: Document) -> dict[str, Any]:
+    """Values copied into `documents` for filtering and sorting (a human correction wins,
+    as in `Document.first`)."""
+
+    def text_of(field: str) -> str | None:
+        v = doc.first(field)
+        return v.value if v is not None and isinstance(v.value, str) else None
+
+    date = date_precision = None
+    if (v := doc.first("date")) is not None:
+        if isinstance(v.value, dict):
+            date, date_precision = v.value.get("iso"), v.value.get("precision")
+        elif isinstance(v.value, str):
+            date = v.value
+        if date and not date_precision:
+            date_precision = {4: "year", 7: "month", 10: "day"}.get(len(date))
+    return {
+        "language": doc.language,  # kept exact so the round trip gives the same Document
+        "title_en": text_of("title_en"),
+        "title_ru": text_of("title_ru"),
+        "date": date,
+        "date_precision": date_precision,
+        "doc_type": text_of("doc_type"),
+        "classification": text_of("classification"),
+    }
+
+
+def _paragraph_rows(doc: Document) -> list[dict[str, Any]]:
+    rows = []
+    text = doc.reading.text
+    for seq, (start, end) in enumerate(lx.paragraphs(text)):
+        cols = lx.index_columns(text[start:end])
+        rows.append(
+            {
+                "seq": seq,
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+                "lemmas": cols.lemmas,
+                "forms": cols.forms,
+                "translit": cols.translit,
+            }
+        )
+    return rows
+
+
+def _insert_document(
+    conn: Connection, rid: str, doc: Document, para_rows: list[dict[str, Any]], now: datetime
+) -> None:
+    doc_id = conn.execute(
+        insert(documents)
+        .values(
+            record_id=rid,
+            seq=doc.seq,
+            source_start=doc.source_start,
+            source_end=doc.source_end,
+            **facet_columns(doc),
+        )
+        .returning(documents.c.id)
+    ).scalar_one()
+    all_layers = [doc.diplomatic, doc.reading, *doc.extra_layers]
+    conn.execute(
+        insert(layers),
+        [
+            {
+                "document_id": doc_id,
+                "position": pos,
+                "name": layer.name,
+                "parent": layer.parent,
+                "language": layer.language,
+                "text": layer.text,
+                "offset_map": layer.to_parent.to_json(),
+                "spans": [s.to_json() for s in layer.spans],
+            }
+            for pos, layer in enumerate(all_layers)
+        ],
+    )
+    if doc.values:
+        conn.execute(
+            insert(values), [{"document_id": doc_id, "created_at": now, **v.to_json()} for v in doc.values]
+        )
+    if doc.mentions:
+        conn.execute(insert(mentions), [{"document_id": doc_id, **m.to_json()} for m in doc.mentions])
+    if para_rows:
+        conn.execute(insert(paragraphs), [{"document_id": doc_id, **r} for r in para_rows])
+
+
+# --- the model from rows ---------------------------------------------------------------
+
+def _load_record(conn: Connection, row: Any) -> Record:
+    record = Record(
+        source_name=row["source_name"],
+        original=bytes(row["bytes"]),
+        encoding=row["encoding"],
+        format=row["format"],
+        text=row["text"],
+        metadata=row["meta"],
+        warnings=list(row["warnings"]),
+        visibility=row["visibility"],
+        collection=row["collection"],
+        source_path=row["source_path"],
+    )
+    doc_rows = conn.execute(
+        select(documents).where(documents.c.record_id == row["id"]).order_by(documents.c.seq)
+    ).mappings().all()
+    ids = [d["id"] for d in doc_rows]
+    by_doc: dict[int, dict[str, list[Any]]] = {i: {"layers": [], "values": [], "mentions": []} for i in ids}
+    if ids:
+        for lr in conn.execute(
+            select(layers).where(layers.c.document_id.in_(ids)).order_by(layers.c.position)
+        ).mappings():
+            by_doc[lr["document_id"]]["layers"].append(
+                Layer(
+                    name=lr["name"],
+                    text=lr["text"],
+                    spans=[Span.from_json(s) for s in lr["spans"]],
+                    parent=lr["parent"],
+                    to_parent=OffsetMap.from_json(lr["offset_map"]),
+                    language=lr["language"],
+                )
+            )
+        value_keys = [c.key for c in values.c if c.key not in ("id", "document_id", "created_at")]
+        for vr in conn.execute(select(values).where(values.c.document_id.in_(ids)).order_by(values.c.id)).mappings():
+            by_doc[vr["document_id"]]["values"].append(Value(**{k: vr[k] for k in value_keys}))
+        mention_keys = [c.key for c in mentions.c if c.key not in ("id", "document_id")]
+        for mr in conn.execute(
+            select(mentions).where(mentions.c.document_id.in_(ids)).order_by(mentions.c.id)
+        ).mappings():
+            by_doc[mr["document_id"]]["mentions"].append(Mention(**{k: mr[k] for k in mention_keys}))
+    for d in doc_rows:
+        parts = by_doc[d["id"]]
+        lays = parts["layers"]
+        record.documents.append(
+            Document(
+                seq=d["seq"],
+                source_start=d["source_start"],
+                source_end=d["source_end"],
+                diplomatic=lays[0],
+                reading=lays[1],
+                language=d["language"],
+                values=parts["values"],
+                mentions=parts["mentions"],
+                extra_layers=lays[2:],
+            )
+        )
+    return record
+
+
