@@ -1,0 +1,42 @@
+"""What a full-text backend must provide, and how the right one is chosen.
+
+All database-specific full-text SQL lives in one module per backend. A backend gets an
+`index_plan` (see `opis.search.query`) and returns a selectable of candidate paragraphs;
+the engine joins it with the portable tables for visibility, filters and sorting, and
+checks phrases itself, so the backends only have to agree on which paragraphs hold
+which terms.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Subquery
+
+from opis.search.query import Plan
+
+
+class SearchBackend(Protocol):
+    name: str
+
+    def install(self, conn: Connection) -> None:
+        """Create the full-text structures over `paragraphs` if missing, so that every
+        insert/delete of a paragraph row keeps them in step (triggers, generated
+        columns); the store never has to call the backend when it writes."""
+
+    def candidates(self, plan: Plan) -> Subquery:
+        """A subquery with columns `paragraph_id` and `score` (higher is better) for
+        every paragraph the plan selects."""
+
+
+def backend_for(dialect: str) -> SearchBackend:
+    if dialect == "sqlite":
+        from opis.search.sqlite_fts import SqliteFts
+
+        return SqliteFts()
+    if dialect == "postgresql":
+        from opis.search.postgres_fts import PostgresFts
+
+        return PostgresFts()
+    raise ValueError(f"no full-text backend for database '{dialect}' (use sqlite or postgresql)")

@@ -1,0 +1,455 @@
+"""The query language: words (AND), OR, NOT / -word, (groups), "phrases", prefix*.
+
+A query is parsed into a small tree. Each word becomes a `Term` that knows every way it
+may match a paragraph (lemmas, surface prefix, transliteration). The tree is used twice:
+backends turn `index_plan(tree)` into their own full-text syntax to find candidate
+paragraphs (a superset: phrases become AND), and `evaluate` checks candidates exactly
+in Python on the paragraph's words, so every backend gives the same answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Union
+
+from opis.search import lemmas as lx
+
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 40
+MAX_DEPTH = 12
+MIN_PREFIX = 2
+
+Expander = Callable[[str], list[str]]
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched; the message says what to change."""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One index lookup: `text` in `column` (lemmas, forms, translit), maybe as prefix."""
+
+    column: str
+    text: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One query word and all the ways it may match a word of a paragraph."""
+
+    word: str  # normalised as written
+    lemmas: frozenset[str] = frozenset()
+    prefix: bool = False  # written as word*
+    form_prefix: bool = False  # unknown word or name: surface forms by prefix too
+    latin: bool = False  # also compare with transliterations of Cyrillic words
+
+    @property
+    def matches(self) -> tuple[Match, ...]:
+        if self.prefix:
+            out = [Match("lemmas", self.word, True), Match("forms", self.word, True)]
+            if self.latin:
+                out.append(Match("translit", self.word, True))
+            return tuple(out)
+        out = [Match("lemmas", lemma) for lemma in sorted(self.lemmas)]
+        if self.form_prefix:
+            out.append(Match("forms", self.word, True))
+        if self.latin:
+            out.append(Match("translit", self.word, len(self.word) >= lx.MIN_PREFIX_TRANSLIT))
+        return tuple(out)
+
+    def match(self, word: lx.Word) -> bool:
+        """The Python twin of `matches`: must agree with what the index finds."""
+        for m in self.matches:
+            values = {"lemmas": word.lemmas, "forms": (word.surface,), "translit": word.translit}[
+                m.column
+            ]
+            if any(v.startswith(m.text) if m.prefix else v == m.text for v in values):
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    children: tuple["Node", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    children: tuple["Node", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    child: "Node"
+
+
+Node = Union[Term, Phrase, And, Or, Not]
+
+
+def make_term(surface: str, prefix: bool = False) -> Term:
+    """Analyse one normalised query word."""
+    if prefix:
+        return Term(surface, prefix=True, latin=lx.is_latin(surface))
+    info = lx.analyze(surface)
+    loose = (not info.known or info.proper) and len(surface) >= lx.MIN_PREFIX_SURFACE
+    if surface.isdigit():
+        loose = False  # numbers are exact: 19 must not find 1952
+    return Term(surface, frozenset(info.lemmas), False, loose, info.latin)
+
+
+def terms_of(text: str, prefix: bool = False) -> list[Term]:
+    """Query words in a piece of text, split like the index splits texts."""
+    surfaces = [w.surface for w in lx.words(text)]
+    out = []
+    for i, s in enumerate(surfaces):
+        last = i == len(surfaces) - 1
+        if prefix and last and len(s) < MIN_PREFIX:
+            raise QueryError(
+                f"prefix '{s}*' is too short: give at least {MIN_PREFIX} letters before *"
+            )
+        out.append(make_term(s, prefix and last))
+    return out
+
+
+def phrase_or_term(terms: list[Term]) -> Node | None:
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else Phrase(tuple(terms))
+
+
+# --- tokenizer -------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Tok:
+    kind: str  # WORD PHRASE LP RP OR AND NOT
+    text: str = ""
+
+
+def _tokens(query: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch.isspace():
+            i += 1
+        elif ch == "(":
+            out.append(_Tok("LP"))
+            i += 1
+        elif ch == ")":
+            out.append(_Tok("RP"))
+            i += 1
+        elif ch == '"':
+            j = query.find('"', i + 1)
+            if j < 0:
+                raise QueryError('unclosed quote: add a closing " or remove the opening one')
+            out.append(_Tok("PHRASE", query[i + 1 : j]))
+            i = j + 1
+        else:
+            j = i
+            while j < n and not query[j].isspace() and query[j] not in '()"':
+                j += 1
+            word = query[i:j]
+            i = j
+            if word in ("OR", "AND", "NOT"):
+                out.append(_Tok(word))
+            elif word.startswith("-"):
+                rest = word.lstrip("-")
+                if rest:
+                    out += [_Tok("NOT"), _Tok("WORD", rest)]
+                elif i < n and query[i] in '("':
+                    out.append(_Tok("NOT"))  # -( ... ) or -"..." negates what follows
+                # a lone dash is punctuation
+            else:
+                out.append(_Tok("WORD", word))
+    return out
+
+
+# --- parser ----------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Parser:
+    toks: list[_Tok]
+    expand: Expander | None
+    pos: int = 0
+    depth: int = 0
+    nterms: int = field(default=0)
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.pos] if self.pos < len(self.toks) else None
+
+    def take(self) -> _Tok:
+        tok = self.toks[self.pos]
+        self.pos += 1
+        return tok
+
+    def count(self, node: Node | None) -> Node | None:
+        if node is not None:
+            self.nterms += sum(1 for _ in iter_terms(node))
+            if self.nterms > MAX_TERMS:
+                raise QueryError(f"query too long: use at most {MAX_TERMS} words")
+        return node
+
+    def parse_or(self) -> Node | None:
+        parts = [self.parse_and()]
+        while (tok := self.peek()) is not None and tok.kind == "OR":
+            self.take()
+            nxt = self.peek()
+            if parts[-1] is None or nxt is None or nxt.kind in ("OR", "RP"):
+                raise QueryError("OR needs words on both sides: write 'a OR b'")
+            parts.append(self.parse_and())
+        kept = [p for p in parts if p is not None]
+        if len(parts) > 1 and len(kept) < len(parts):
+            raise QueryError("OR needs words on both sides: write 'a OR b'")
+        if len(kept) > 1:
+            for p in kept:
+                if not is_positive(p):
+                    raise QueryError(
+                        "each side of OR needs a word to find: 'a OR -b' cannot be searched"
+                    )
+            return Or(tuple(kept))
+        return kept[0] if kept else None
+
+    def parse_and(self) -> Node | None:
+        children: list[Node] = []
+        while (tok := self.peek()) is not None and tok.kind not in ("OR", "RP"):
+            if tok.kind == "AND":
+                self.take()
+                if not children or self.peek() is None or self.peek().kind in ("OR", "RP", "AND"):
+                    raise QueryError("AND needs words on both sides: write 'a AND b'")
+                continue
+            node = self.parse_unary()
+            if node is not None:
+                children.append(node)
+        children = self.expand_latin_runs(children)
+        flat: list[Node] = []
+        for c in children:
+            flat.extend(c.children if isinstance(c, And) else (c,))
+        if not flat:
+            return None
+        return flat[0] if len(flat) == 1 else And(tuple(flat))
+
+    def parse_unary(self) -> Node | None:
+        tok = self.take()
+        if tok.kind == "NOT":
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("OR", "RP", "AND", "NOT"):
+                raise QueryError("NOT needs a word after it: write 'NOT word' or '-word'")
+            child = self.parse_unary()
+            if child is None:
+                return None
+            if not is_positive(child):
+                raise QueryError("NOT must be followed by something to exclude, not by another NOT")
+            return Not(child)
+        if tok.kind == "LP":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError(f"too many nested parentheses: use at most {MAX_DEPTH} levels")
+            node = self.parse_or()
+            if self.peek() is None:
+                raise QueryError("unclosed '(': add a ')'")
+            self.take()
+            self.depth -= 1
+            if node is None:
+                raise QueryError("empty parentheses: put words inside or remove them")
+            return node
+        if tok.kind == "RP":
+            raise QueryError("unmatched ')': remove it or add a '(' before it")
+        if tok.kind == "PHRASE":
+            terms = terms_of(tok.text)
+            node = self.count(phrase_or_term(terms))
+            if node is None and tok.text.strip():
+                return None  # only punctuation inside the quotes
+            if node is None:
+                raise QueryError('empty phrase "": put words between the quotes')
+            return self.with_alternatives(node, tok.text)
+        # WORD
+        text = tok.text
+        prefix = text.endswith("*")
+        if prefix:
+            text = text.rstrip("*")
+            if not lx.normalize(text):
+                raise QueryError("'*' must follow a word: write 'word*'")
+        return self.count(phrase_or_term(terms_of(text, prefix)))
+
+    def with_alternatives(self, node: Node, text: str) -> Node:
+        """OR in the Cyrillic forms an authority file knows for a Latin word or phrase."""
+        terms = list(iter_terms(node))
+        if self.expand is None or not terms or not all(t.latin and not t.prefix for t in terms):
+            return node
+        alts: list[Node] = []
+        for alt in self.expand(text):
+            alt_node = self.count(phrase_or_term(terms_of(alt)))
+            if alt_node is not None and alt_node != node and alt_node not in alts:
+                alts.append(alt_node)
+        return Or((node, *alts)) if alts else node
+
+    def expand_latin_runs(self, children: list[Node]) -> list[Node]:
+        """Give the expander whole runs of plain Latin words ("Kim Il Sung") first, then
+        single words, so names written as several words are looked up as one."""
+        if self.expand is None:
+            return children
+        out: list[Node] = []
+        i = 0
+        while i < len(children):
+            j = i
+            while j < len(children) and _plain_latin(children[j]):
+                j += 1
+            if j - i >= 2:
+                run = children[i:j]
+                text = " ".join(t.word for t in run)  # type: ignore[union-attr]
+                expanded = self.with_alternatives(Phrase(tuple(run)), text)  # type: ignore[arg-type]
+                if isinstance(expanded, Or):
+                    out.append(Or((And(tuple(run)), *expanded.children[1:])))
+                else:
+                    out.extend(self.with_alternatives(t, t.word) for t in run)  # type: ignore[union-attr]
+                i = j
+            elif j > i:
+                out.append(self.with_alternatives(children[i], children[i].word))  # type: ignore[union-attr]
+                i = j
+            else:
+                out.append(children[i])
+                i += 1
+        return out
+
+
+def _plain_latin(node: Node) -> bool:
+    return isinstance(node, Term) and node.latin and not node.prefix
+
+
+def parse(query: str, expand: Expander | None = None) -> Node:
+    """Parse a query string; raises QueryError with a one-line hint when it cannot."""
+    if not isinstance(query, str):
+        raise QueryError("the query must be text")
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long: use at most {MAX_QUERY_CHARS} characters")
+    if not query.strip():
+        raise QueryError("empty query: type at least one word")
+    p = _Parser(_tokens(query), expand)
+    node = p.parse_or()
+    if p.peek() is not None:  # only a stray ')' stops parse_or early
+        raise QueryError("unmatched ')': remove it or add a '(' before it")
+    if node is None:
+        raise QueryError("no searchable words in the query: use letters or digits")
+    if not is_positive(node):
+        raise QueryError("a query cannot only exclude: add a word to search for")
+    return node
+
+
+# --- tree helpers ----------------------------------------------------------------------
+
+def is_positive(node: Node) -> bool:
+    """Whether the node can select paragraphs by itself (not just exclude them)."""
+    if isinstance(node, (Term, Phrase)):
+        return True
+    if isinstance(node, Not):
+        return False
+    if isinstance(node, And):
+        return any(is_positive(c) for c in node.children)
+    return all(is_positive(c) for c in node.children)
+
+
+def iter_terms(node: Node) -> Iterable[Term]:
+    if isinstance(node, Term):
+        yield node
+    elif isinstance(node, Phrase):
+        yield from node.terms
+    elif isinstance(node, Not):
+        yield from iter_terms(node.child)
+    else:
+        for c in node.children:
+            yield from iter_terms(c)
+
+
+def has_phrase(node: Node) -> bool:
+    if isinstance(node, Phrase):
+        return True
+    if isinstance(node, Term):
+        return False
+    if isinstance(node, Not):
+        return has_phrase(node.child)
+    return any(has_phrase(c) for c in node.children)
+
+
+# --- index plan: what a backend must find (a superset of the exact answer) --------------
+
+@dataclass(frozen=True, slots=True)
+class PlanTerm:
+    matches: tuple[Match, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAnd:
+    include: tuple["Plan", ...]
+    exclude: tuple["Plan", ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOr:
+    children: tuple["Plan", ...]
+
+
+Plan = Union[PlanTerm, PlanAnd, PlanOr]
+
+
+def index_plan(node: Node) -> Plan:
+    """Phrases become AND of their words; an excluded part holding a phrase is left out
+    (excluding its words would drop paragraphs where they are not adjacent)."""
+    if isinstance(node, Term):
+        return PlanTerm(node.matches)
+    if isinstance(node, Phrase):
+        return PlanAnd(tuple(PlanTerm(t.matches) for t in node.terms))
+    if isinstance(node, Or):
+        return PlanOr(tuple(index_plan(c) for c in node.children))
+    if isinstance(node, Not):  # only reachable inside And; parse() forbids it alone
+        raise QueryError("a query cannot only exclude: add a word to search for")
+    include = tuple(index_plan(c) for c in node.children if not isinstance(c, Not))
+    exclude = tuple(
+        index_plan(c.child)
+        for c in node.children
+        if isinstance(c, Not) and not has_phrase(c.child)
+    )
+    return PlanAnd(include, exclude)
+
+
+# --- exact evaluation on a paragraph's words -------------------------------------------
+
+def evaluate(node: Node, words: list[lx.Word]) -> bool:
+    return _marks(node, words) is not None
+
+
+def marks(node: Node, words: list[lx.Word]) -> set[int]:
+    """Indices of the words that make the node match (empty set if it does not)."""
+    return _marks(node, words) or set()
+
+
+def _marks(node: Node, words: list[lx.Word]) -> set[int] | None:
+    """None when the node does not match, else the matched word indices."""
+    if isinstance(node, Term):
+        hit = {i for i, w in enumerate(words) if node.match(w)}
+        return hit or None
+    if isinstance(node, Phrase):
+        n = len(node.terms)
+        hit = set()
+        for i in range(len(words) - n + 1):
+            if all(t.match(words[i + k]) for k, t in enumerate(node.terms)):
+                hit.update(range(i, i + n))
+        return hit or None
+    if isinstance(node, Not):
+        return None if _marks(node.child, words) is not None else set()
+    if isinstance(node, And):
+        acc: set[int] = set()
+        for c in node.children:
+            m = _marks(c, words)
+            if m is None:
+                return None
+            acc |= m
+        return acc
+    found = [m for c in node.children if (m := _marks(c, words)) is not None]
+    return set().union(*found) if found else None
