@@ -105,8 +105,8 @@ def search(
     fmt: Fmt = FormatOption,
 ) -> None:
     """Search the archive with Russian morphology."""
-    from opis.search.service import run_search
     from opis.search.query import QueryError
+    from opis.search.service import results_to_json, run_search
 
     store = open_store(db)
     try:
@@ -115,7 +115,7 @@ def search(
         err.print(f"[red]error[/red] {exc}", highlight=False)
         raise typer.Exit(2)
     if fmt is Fmt.json:
-        _dump(results.to_json())
+        _dump(results_to_json(query, results))
         return
     if not results.hits:
         console.print(f"No documents match {query!r}.", highlight=False)
@@ -124,10 +124,22 @@ def search(
     table.add_column("record")
     table.add_column("title / source")
     table.add_column("snippet")
+    from rich.markup import escape
+
     for hit in results.hits:
-        table.add_row(f"{hit.record_id}#{hit.seq}", f"{hit.title}\n[dim]{hit.source_name}[/dim]",
-                      hit.snippet_text())
+        table.add_row(f"{hit.record_id}#{hit.seq}", f"{escape(hit.title)}\n[dim]{escape(hit.source_name)}[/dim]",
+                      _marked(hit.snippet))
     console.print(table)
+
+
+def _marked(snippet) -> "Text":
+    """A snippet as rich Text with the matches highlighted (no markup parsing of document text)."""
+    from rich.text import Text
+
+    out = Text()
+    for text, is_match in snippet:
+        out.append(text, style="bold yellow" if is_match else None)
+    return out
 
 
 @app.command()
@@ -141,7 +153,10 @@ def show(
     from opis.export.record_json import record_to_json
 
     store = open_store(db)
-    record = store.get_record(record_id, include_restricted=True)
+    try:
+        record = store.get_record(record_id, include_restricted=True)
+    except KeyError:
+        record = None
     if record is None:
         err.print(f"[red]error[/red] no record {record_id!r}; `opis search` lists ids", highlight=False)
         raise typer.Exit(1)

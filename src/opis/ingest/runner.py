@@ -48,13 +48,24 @@ class Summary:
         }
 
 
+def _current_sha256(store, rid: str) -> str | None:
+    """The hash of the bytes a record was last saved from, to skip unchanged files before
+    the costly enrichment steps run."""
+    from sqlalchemy import select
+
+    from opis.store.schema import records
+
+    with store.engine.connect() as conn:
+        return conn.execute(select(records.c.sha256).where(records.c.id == rid)).scalar()
+
+
 def ingest_one(path: Path, root: Path | None, store, collection: str = "default",
                steps: Iterable[str] | None = None, visibility: str = "public") -> Outcome:
     """Ingest one file; every problem becomes a FAILED outcome, never an exception."""
     try:
         source = read_source(path, root)
         rid = record_id(collection, source.name)
-        if store.has_version(rid, content_hash(source.data)):
+        if _current_sha256(store, rid) == content_hash(source.data):
             return Outcome(str(path), UNCHANGED, rid)
         record = record_from_source(source, collection=collection)
         record.visibility = visibility
