@@ -288,7 +288,7 @@ def make_snippet(text: str, node: Node | None, width: int = SNIPPET_WORDS) -> li
 
     if start > 0:
         add("… ", False)
-    pos = ws[start].start
+    pos = ws[start].start if start > 0 else 0  # keep an opening quote or dash
     for k in range(start, end):
         w = ws[k]
         gap = text[pos : w.start]
@@ -300,6 +300,8 @@ def make_snippet(text: str, node: Node | None, width: int = SNIPPET_WORDS) -> li
         pos = w.end
     if end < len(ws):
         add(" …", False)
+    else:
+        add(text[pos:].rstrip(), False)  # closing punctuation
     return segments
 
 

@@ -105,7 +105,12 @@ def analyze(surface: str) -> WordInfo:
     """Index terms of one normalised word; cached because texts repeat words a lot."""
     if is_latin(surface):
         return WordInfo(surface, (stem_en(surface),), (surface,), False, False, True)
-    parses = morph().parse(surface)
+    if not has_cyrillic(surface):  # digits, other scripts: kept as written
+        return WordInfo(surface, (surface,), (), surface.isdigit(), False, False)
+    try:
+        parses = morph().parse(surface)
+    except ValueError:  # pymorphy3 looks up Unicode names; unnamed code points fail
+        parses = []
     lemmas: list[str] = []
     for p in parses:
         lemma = normalize(p.normal_form)
@@ -114,13 +119,12 @@ def analyze(surface: str) -> WordInfo:
     if not lemmas:
         lemmas = [surface]
     known = bool(parses) and parses[0].is_known and "UNKN" not in parses[0].tag
-    proper = any(PROPER_TAGS & p.tag.grammemes for p in parses)
     translits: list[str] = []
-    if has_cyrillic(surface):
-        for term in (*lemmas, surface):
-            t = translit(term)
-            if t and t not in translits:
-                translits.append(t)
+    for term in (*lemmas, surface):
+        t = translit(term)
+        if t and t not in translits:
+            translits.append(t)
+    proper = any(PROPER_TAGS & p.tag.grammemes for p in parses)
     return WordInfo(surface, tuple(lemmas), tuple(translits), known, proper, False)
 
 

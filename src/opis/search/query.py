@@ -18,6 +18,7 @@ MAX_QUERY_CHARS = 1000
 MAX_TERMS = 40
 MAX_DEPTH = 12
 MIN_PREFIX = 2
+MAX_NAME_WORDS = 5  # longest run of Latin words offered to the expander
 
 Expander = Callable[[str], list[str]]
 
@@ -268,7 +269,7 @@ class _Parser:
                 return None  # only punctuation inside the quotes
             if node is None:
                 raise QueryError('empty phrase "": put words between the quotes')
-            return self.with_alternatives(node, tok.text)
+            return self.with_alternatives(node)
         # WORD
         text = tok.text
         prefix = text.endswith("*")
@@ -278,43 +279,47 @@ class _Parser:
                 raise QueryError("'*' must follow a word: write 'word*'")
         return self.count(phrase_or_term(terms_of(text, prefix)))
 
-    def with_alternatives(self, node: Node, text: str) -> Node:
-        """OR in the Cyrillic forms an authority file knows for a Latin word or phrase."""
-        terms = list(iter_terms(node))
-        if self.expand is None or not terms or not all(t.latin and not t.prefix for t in terms):
-            return node
+    def alternatives(self, text: str, node: Node) -> list[Node]:
         alts: list[Node] = []
-        for alt in self.expand(text):
+        for alt in self.expand(text) if self.expand is not None else ():
             alt_node = self.count(phrase_or_term(terms_of(alt)))
             if alt_node is not None and alt_node != node and alt_node not in alts:
                 alts.append(alt_node)
+        return alts
+
+    def with_alternatives(self, node: Node) -> Node:
+        """OR in the Cyrillic forms an authority file knows for a Latin word or phrase;
+        the expander gets the lowercased words joined by single spaces."""
+        terms = list(iter_terms(node))
+        if self.expand is None or not terms or not all(t.latin and not t.prefix for t in terms):
+            return node
+        alts = self.alternatives(" ".join(t.word for t in terms), node)
         return Or((node, *alts)) if alts else node
 
     def expand_latin_runs(self, children: list[Node]) -> list[Node]:
-        """Give the expander whole runs of plain Latin words ("Kim Il Sung") first, then
-        single words, so names written as several words are looked up as one."""
+        """Offer the expander the longest run of plain Latin words first ("kim il sung"),
+        then shorter ones, then single words, so names of several words are found."""
         if self.expand is None:
             return children
         out: list[Node] = []
         i = 0
         while i < len(children):
+            if not _plain_latin(children[i]):
+                out.append(children[i])
+                i += 1
+                continue
             j = i
             while j < len(children) and _plain_latin(children[j]):
                 j += 1
-            if j - i >= 2:
-                run = children[i:j]
-                text = " ".join(t.word for t in run)  # type: ignore[union-attr]
-                expanded = self.with_alternatives(Phrase(tuple(run)), text)  # type: ignore[arg-type]
-                if isinstance(expanded, Or):
-                    out.append(Or((And(tuple(run)), *expanded.children[1:])))
-                else:
-                    out.extend(self.with_alternatives(t, t.word) for t in run)  # type: ignore[union-attr]
-                i = j
-            elif j > i:
-                out.append(self.with_alternatives(children[i], children[i].word))  # type: ignore[union-attr]
-                i = j
+            for k in range(min(j, i + MAX_NAME_WORDS), i + 1, -1):
+                run = tuple(children[i:k])
+                alts = self.alternatives(" ".join(t.word for t in run), Phrase(run))  # type: ignore[misc, union-attr]
+                if alts:
+                    out.append(Or((And(run), *alts)))
+                    i = k
+                    break
             else:
-                out.append(children[i])
+                out.append(self.with_alternatives(children[i]))
                 i += 1
         return out
 
