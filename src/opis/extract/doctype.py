@@ -1,0 +1,60 @@
+"""The kind of document, from its heading words or, without one, from its shape.
+
+Headings are read only at the start of the opening lines, so a narrative that mentions
+"телеграмма" does not make a letter a telegram. Where several headings stand together
+("ИЗ ДНЕВНИКА ... ЗАПИСЬ БЕСЕДЫ") the more specific kind wins, by the order below.
+"""
+
+from __future__ import annotations
+
+import re
+
+from opis.extract.lines import PUBLICATION, layout, value
+from opis.extract.parties import ADDRESSEE, DESTINATION
+from opis.extract.people import body
+from opis.model import Value
+
+_H = r"^[\s*\[(]*"
+RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("ciphered_telegram", re.compile(_H + r"(?:ШИФР(?:О)?ТЕЛЕГРАММА|ШИФРОВКА|Ciphered\s+telegram|Cipher\s+telegram|ENCRYPTED\s+TELEGRAM)", re.I)),
+    ("conversation", re.compile(_H + r"(?:ЗАПИСЬ\s+БЕСЕДЫ|Memorandum\s+of\s+(?:a\s+)?Conversation|Record\s+of\s+(?:a\s+)?Conversation)", re.I)),
+    ("minutes", re.compile(_H + r"(?:ПРОТОКОЛЬНАЯ\s+ЗАПИСЬ|ПРОТОКОЛ\s*(?:№|N|заседания)|СТЕНОГРАФИЧЕСКИЙ\s+ОТЧЕТ|Minutes\s+of)", re.I)),
+    ("decision", re.compile(_H + r"(?:Выписка\b|ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ\b|Extract\s+from|Decision\s+of|Resolution\s+of)", re.I)),
+    ("press_statement", re.compile(_H + r"(?:ЗАЯВЛЕНИЕ|СООБЩЕНИЕ\s+ТАСС|ОПРОВЕРЖЕНИЕ\s+ТАСС|КОММЮНИКЕ|TASS\s+(?:statement|refutation|denial)|Communiqu[eé]|Statement\s+(?:by|of))", re.I)),
+    ("speech", re.compile(_H + r"(?:СТЕНОГРАММА|РЕЧЬ|ВЫСТУПЛЕНИЕ|Speech\s+(?:by|of)|Address\s+by)", re.I)),
+    ("diary", re.compile(_H + r"(?:Из\s+дневника|ДНЕВНИК|Diary|From\s+the\s+(?:journal|diary))", re.I)),
+    ("report", re.compile(_H + r"(?:(?:ПОЛИТИЧЕСКИЙ\s+)?ОТЧЕТ|ДОКЛАД\b|ИНФОРМАЦИЯ\b|Report\b)", re.I)),
+    ("cable", re.compile(_H + r"(?:Cable|CABLE)\b")),
+    ("telegram", re.compile(_H + r"(?:ТЕЛЕГРАММА|Telegram)", re.I)),
+    ("memorandum", re.compile(_H + r"(?:ДОКЛАДНАЯ\s+ЗАПИСКА|ЗАПИСКА|Memorandum)", re.I)),
+    ("note", re.compile(_H + r"(?:НОТА\b|СПРАВКА|Note\b|Aide-m[eé]moire)", re.I)),
+    ("letter", re.compile(_H + r"(?:ПИСЬМО|Letter\s+from|Дорог(?:ой|ие)\s+товарищ|Уважаем\w+\s+товарищ|Dear\s+)", re.I)),
+]
+
+
+def extract_doctype(text: str) -> list[Value]:
+    lay = layout(text)
+    opening = [ln for ln in lay.lines if not ln.blank][:12]
+    for kind, pattern in RULES:
+        for ln in opening:
+            if kind == "press_statement" and PUBLICATION.match(ln.text):
+                return [value("doc_type", kind, ln.stripped, ln.start, ln.end,
+                              "rule:doctype.publication", 0.8)]
+            m = pattern.match(ln.text)
+            if m:
+                words = m.group(0).strip(" *[(")
+                start = ln.start + m.end() - len(words)
+                return [value("doc_type", kind, words, start, ln.start + m.end(),
+                              "rule:doctype.heading", 0.9)]
+    # no heading: read the shape of the document
+    head = lay.head[:10]
+    for ln in head:
+        d = DESTINATION.match(ln.text)
+        if d and body(d.group("body")):
+            return [value("doc_type", "telegram", ln.stripped, ln.start, ln.end,
+                          "rule:doctype.destination_line", 0.7)]
+    for ln in head:
+        if ADDRESSEE.match(ln.text) or body(ln.text):
+            return [value("doc_type", "memorandum", ln.stripped, ln.start, ln.end,
+                          "rule:doctype.addressed", 0.6)]
+    return []

@@ -1,0 +1,115 @@
+"""Split the body of a record into the documents it holds.
+
+A file often holds several documents: a protocol extract, the press statement it approved
+and the memo that proposed it. Where one ends and the next begins is marked on the paper
+by cues an archivist reads: a new letterhead, a new "Выписка из протокола", a newspaper
+publication line, a new heading, classification or addressee block after an archive folio
+number or after a signature and date that closed the previous document.
+
+Strong cues (letterhead, protocol extract, publication line, document heading) start a new
+document whenever the current one already has running text; weak cues (classification,
+addressee) also need the current one to look closed (a folio number, a signature or a
+date line just before). The new document takes the folio and page-number lines that stand
+before its cue; what follows a signature (distribution list, copy notes) stays with it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from opis.extract.classification import classification_line
+from opis.extract.dates import find_dates
+from opis.extract.lines import PUBLICATION, Line, is_folio, is_prose, split_lines
+
+LETTERHEAD = re.compile(
+    r"^\s*(?:Пролетарии всех стран|Коммунистическая партия Советского Союза|"
+    r"\**ЦЕНТРАЛЬНЫЙ КОМИТЕТ|МИНИСТЕРСТВО ИНОСТРАННЫХ ДЕЛ|ПОСОЛЬСТВО СССР|"
+    r"DEPARTMENT OF STATE|THE WHITE HOUSE|EMBASSY OF THE)",
+    re.I)
+PROTOCOL_HEAD = re.compile(
+    r"^\s*\**(?:Выписка из протокола|ВЫПИСКА ИЗ ПРОТОКОЛА|ПРОТОКОЛ\s*№|ПОСТАНОВЛЕНИЕ\b|"
+    r"Extract from (?:the )?(?:Protocol|Minutes)|EXTRACT FROM (?:THE )?(?:PROTOCOL|MINUTES))")
+HEADING = re.compile(
+    r"^\s*\**(?:ШИФРТЕЛЕГРАММА|ШИФРОТЕЛЕГРАММА|ТЕЛЕГРАММА|ЗАПИСЬ БЕСЕДЫ|ДОКЛАДНАЯ ЗАПИСКА|"
+    r"СПРАВКА|ДНЕВНИК|СООБЩЕНИЕ ТАСС|ЗАЯВЛЕНИЕ ТАСС|ОПРОВЕРЖЕНИЕ ТАСС|ПИСЬМО|"
+    r"MEMORANDUM OF CONVERSATION|MEMORANDUM FOR|TELEGRAM|CABLE|INCOMING TELEGRAM|"
+    r"OUTGOING TELEGRAM|NOTE FROM|LETTER FROM)\b")
+ADDRESSEE = re.compile(
+    r"^\s*\**(?:Товарищу|Товарищам|Тов\.|Т\.\s*т\.|To Comrade|To:|TO:|"
+    r"Москва,\s*ЦК|В ЦК КПСС|ЦК КПСС\.?\s*$)")
+SEPARATOR = re.compile(r"^\s*(?:(?:\*\s*){3,}|-{3,}|={3,}|_{3,})\s*$")
+SIGNATURE = re.compile(
+    r"^\s*(?:\(signed\)|/s/|[A-ZА-ЯЁ]\.\s*(?:[A-ZА-ЯЁ]\.\s*)?[A-ZА-ЯЁ][a-zа-яё]+|"
+    r"[А-ЯЁ][А-ЯЁ ]{6,})\b")
+
+
+def _strong(line: str) -> bool:
+    return bool(LETTERHEAD.match(line) or PROTOCOL_HEAD.match(line)
+                or PUBLICATION.match(line) or HEADING.match(line))
+
+
+def _weak(line: str) -> bool:
+    return bool(classification_line(line) or ADDRESSEE.match(line))
+
+
+def _header_like(line: str) -> bool:
+    """Lines that may stand above a cue and belong to the new document."""
+    s = line.strip()
+    return (is_folio(s) or _weak(s) or bool(LETTERHEAD.match(s))
+            or bool(re.match(r"^(?:№|N)\s*\S+\s*$", s)))
+
+
+def _closing(lines: list[Line]) -> bool:
+    """Do the last lines of a segment look like the end of a document?"""
+    tail = [ln for ln in lines if not ln.blank][-6:]
+    for ln in tail:
+        s = ln.stripped
+        if is_prose(s):
+            continue
+        if find_dates(s) or SIGNATURE.match(s):
+            return True
+    return False
+
+
+def split_documents(text: str) -> list[tuple[int, int]]:
+    """Character spans (start, end) of the documents in `text`, in order, without gaps."""
+    lines = split_lines(text)
+    starts = [0]  # line numbers where documents start
+    seg_start = 0
+    i = 0
+    while i < len(lines):
+        s = lines[i].text
+        if lines[i].blank or not (_strong(s) or _weak(s) or SEPARATOR.match(s)):
+            i += 1
+            continue
+        if SEPARATOR.match(s):
+            if any(is_prose(ln.text) for ln in lines[seg_start:i]):
+                starts.append(i + 1)
+                seg_start = i + 1
+            i += 1
+            continue
+        # back up over folio numbers, classification and addressee lines above the cue
+        j = i
+        saw_folio = False
+        while j - 1 > seg_start and (lines[j - 1].blank or _header_like(lines[j - 1].text)):
+            j -= 1
+            saw_folio = saw_folio or is_folio(lines[j].text)
+        before = lines[seg_start:j]
+        has_prose = any(is_prose(ln.text) for ln in before)
+        if has_prose and (_strong(s) or saw_folio or _closing(before)):
+            while lines[j].blank:  # blank lines stay with the previous document
+                j += 1
+            starts.append(j)
+            seg_start = j
+            # skip the rest of this header block
+            i += 1
+            while i < len(lines) and not is_prose(lines[i].text) and not _strong(lines[i].text):
+                i += 1
+            continue
+        i += 1
+    spans: list[tuple[int, int]] = []
+    for k, ln_no in enumerate(starts):
+        start = 0 if k == 0 else lines[ln_no].start
+        end = len(text) if k + 1 == len(starts) else lines[starts[k + 1]].start
+        spans.append((start, end))
+    return [sp for sp in spans if sp[1] > sp[0] or len(spans) == 1]
