@@ -57,6 +57,7 @@ def ingest(
     collection: str = typer.Option("default", help="Collection the records belong to."),
     restricted: bool = typer.Option(False, "--restricted", help="Store the records as restricted."),
     skip: list[str] = typer.Option([], "--skip", help="Enrichment step to skip (entities, metadata)."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (0 < N <= cores is sensible)."),
     fmt: Fmt = FormatOption,
 ) -> None:
     """Add transcriptions and published records to the archive (re-ingest is idempotent)."""
@@ -67,7 +68,7 @@ def ingest(
     steps = [s for s in available_steps() if s not in skip]
     visibility = "restricted" if restricted else "public"
     if fmt is Fmt.json:
-        summary = ingest_paths(paths, store, collection, steps, visibility)
+        summary = ingest_paths(paths, store, collection, steps, visibility, workers=workers)
     else:
         with Progress(TextColumn("[bold]Ingesting"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -79,7 +80,8 @@ def ingest(
                 if outcome.status == FAILED:
                     progress.console.print(f"[red]error[/red] {outcome.message}", markup=True, highlight=False)
 
-            summary = ingest_paths(paths, store, collection, steps, visibility, on_file=on_file)
+            summary = ingest_paths(paths, store, collection, steps, visibility, on_file=on_file,
+                                   workers=workers)
     if fmt is Fmt.json:
         _dump(summary.to_json())
     else:

@@ -1,14 +1,23 @@
-"""Ingest a batch of files into a store: one transaction per record, failures isolated."""
+"""Ingest a batch of files into a store: one transaction per record, failures isolated.
+
+With `workers > 1` the costly part (decoding, reading markup, NER, extraction) runs in
+worker processes while this process alone writes to the store, one transaction per
+record. Files stream through a bounded window, so memory does not grow with the corpus,
+and a killed ingest resumes cleanly: every record is either fully stored or absent, and
+re-running skips what is already there.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from opis.ingest.build import record_from_source
-from opis.ingest.sources import SourceError, iter_source_paths, read_source
-from opis.model import content_hash, record_id
+from opis.ingest.sources import SourceError, count_source_paths, iter_source_paths, read_source
+from opis.model import Record, content_hash, record_id
 from opis.pipeline import available_steps, enrich_record
 
 ADDED, UPDATED, UNCHANGED, FAILED = "added", "updated", "unchanged", "failed"
@@ -48,6 +57,16 @@ class Summary:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Job:
+    path: Path
+    root: Path | None
+    collection: str
+    steps: tuple[str, ...]
+    visibility: str
+    known_sha256: str | None  # what the store holds for this record now
+
+
 def _current_sha256(store, rid: str) -> str | None:
     """The hash of the bytes a record was last saved from, to skip unchanged files before
     the costly enrichment steps run."""
@@ -59,36 +78,102 @@ def _current_sha256(store, rid: str) -> str | None:
         return conn.execute(select(records.c.sha256).where(records.c.id == rid)).scalar()
 
 
+def _build(job: _Job) -> Record | Outcome:
+    """Read and enrich one file (runs in a worker); problems become FAILED outcomes."""
+    try:
+        source = read_source(job.path, job.root)
+        if job.known_sha256 == content_hash(source.data):
+            return Outcome(str(job.path), UNCHANGED, record_id(job.collection, source.name))
+        record = record_from_source(source, collection=job.collection)
+        record.visibility = job.visibility
+        enrich_record(record, job.steps)
+        return record
+    except SourceError as exc:
+        return Outcome(str(job.path), FAILED, message=str(exc))
+    except Exception as exc:  # one bad file must not stop the batch
+        return Outcome(str(job.path), FAILED,
+                       message=f"{job.path}: could not be ingested ({type(exc).__name__}: {exc}); "
+                               "please report this with the file")
+
+
+def _save(store, job: _Job, built: Record | Outcome) -> Outcome:
+    if isinstance(built, Outcome):
+        return built
+    try:
+        status = store.save_record(built)
+    except Exception as exc:
+        return Outcome(str(job.path), FAILED,
+                       message=f"{job.path}: could not be stored ({type(exc).__name__}: {exc}); "
+                               "nothing of it was written")
+    return Outcome(str(job.path), status, built.id, warnings=list(built.warnings))
+
+
+def _jobs(paths: Iterable[Path], store, collection: str, steps: tuple[str, ...],
+          visibility: str) -> Iterator[_Job]:
+    for path, root in iter_source_paths([Path(p) for p in paths]):
+        name = str(path.relative_to(root)) if root is not None else path.name
+        known = _current_sha256(store, record_id(collection, name))
+        yield _Job(path, root, collection, steps, visibility, known)
+
+
 def ingest_one(path: Path, root: Path | None, store, collection: str = "default",
                steps: Iterable[str] | None = None, visibility: str = "public") -> Outcome:
     """Ingest one file; every problem becomes a FAILED outcome, never an exception."""
+    name = str(path.relative_to(root)) if root is not None else Path(path).name
+    job = _Job(Path(path), root, collection,
+               tuple(steps) if steps is not None else tuple(available_steps()), visibility,
+               _current_sha256(store, record_id(collection, name)))
+    return _save(store, job, _build(job))
+
+
+def _warm_up(steps: tuple[str, ...]) -> None:
+    """Load models once in the parent, so forked workers share them copy-on-write."""
+    probe = Record("warm-up.txt", b"", "utf-8", "transcription", "")
+    from opis.read.document import document_from_text
+
+    probe.documents.append(document_from_text("Товарищу Сталину И.В.\n\nМосква, 1 мая 1950 г."))
     try:
-        source = read_source(path, root)
-        rid = record_id(collection, source.name)
-        if _current_sha256(store, rid) == content_hash(source.data):
-            return Outcome(str(path), UNCHANGED, rid)
-        record = record_from_source(source, collection=collection)
-        record.visibility = visibility
-        enrich_record(record, list(steps) if steps is not None else available_steps())
-        status = store.save_record(record)
-        return Outcome(str(path), status, record.id, warnings=list(record.warnings))
-    except SourceError as exc:
-        return Outcome(str(path), FAILED, message=str(exc))
-    except Exception as exc:  # one bad file must not stop the batch
-        return Outcome(str(path), FAILED,
-                       message=f"{path}: could not be ingested ({type(exc).__name__}: {exc}); "
-                               "please report this with the file")
+        enrich_record(probe, steps)
+    except Exception:
+        pass  # a broken step will report itself on the first real file
 
 
 def ingest_paths(paths: Iterable[Path], store, collection: str = "default",
                  steps: Iterable[str] | None = None, visibility: str = "public",
-                 on_file: Callable[[Outcome, int, int], None] | None = None) -> Summary:
-    files = iter_source_paths([Path(p) for p in paths])
+                 on_file: Callable[[Outcome, int, int], None] | None = None,
+                 workers: int = 1) -> Summary:
+    paths = [Path(p) for p in paths]
+    steps = tuple(steps) if steps is not None else tuple(available_steps())
+    total = count_source_paths(paths)
     summary = Summary()
-    steps = list(steps) if steps is not None else available_steps()
-    for i, (path, root) in enumerate(files, start=1):
-        outcome = ingest_one(path, root, store, collection, steps, visibility)
+    jobs = _jobs(paths, store, collection, steps, visibility)
+
+    def report(outcome: Outcome) -> None:
         summary.outcomes.append(outcome)
         if on_file:
-            on_file(outcome, i, len(files))
+            on_file(outcome, len(summary.outcomes), total)
+
+    if workers <= 1:
+        for job in jobs:
+            report(_save(store, job, _build(job)))
+        return summary
+
+    _warm_up(steps)
+    store.engine.dispose()  # no pooled connection may be shared with forked workers
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    window = max(4, workers * 4)  # jobs in flight: bounds memory on any corpus size
+    with ctx.Pool(processes=workers) as pool:
+        pending: list[tuple[_Job, object]] = []
+        for job in jobs:
+            pending.append((job, pool.apply_async(_build, (job,))))
+            while len(pending) >= window:
+                done_job, result = pending.pop(0)
+                report(_save(store, done_job, result.get()))
+        for done_job, result in pending:
+            report(_save(store, done_job, result.get()))
     return summary
+
+
+def default_workers() -> int:
+    return max(1, (os.cpu_count() or 1))

@@ -8,8 +8,10 @@ mostly lower-case letters, with о, е, а, и, н, т, с among the most freque
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 MAX_BYTES = 50 * 1024 * 1024  # a transcription larger than this is not a transcription
 TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
@@ -129,22 +131,25 @@ def read_source(path: Path, root: Path | None = None) -> Source:
     return Source(path=path, name=name, data=data, text=text, encoding=encoding)
 
 
-def iter_source_paths(paths: list[Path]) -> list[tuple[Path, Path | None]]:
-    """Expand files and folders into (file, root) pairs, in a stable order.
+def iter_source_paths(paths: list[Path]) -> Iterator[tuple[Path, Path | None]]:
+    """Expand files and folders into (file, root) pairs, in a stable order, lazily.
 
     Hidden files and folders are skipped; files in folders are taken when their suffix is
     a text suffix, and every file named explicitly is taken whatever its suffix.
     """
-    out: list[tuple[Path, Path | None]] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p)
-                if any(part.startswith(".") for part in rel.parts):
-                    continue
-                if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES:
-                    out.append((f, p))
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    f = Path(dirpath) / name
+                    if not name.startswith(".") and f.suffix.lower() in TEXT_SUFFIXES and f.is_file():
+                        yield f, p
         else:
-            out.append((p, None))
-    return out
+            yield p, None
+
+
+def count_source_paths(paths: list[Path]) -> int:
+    """How many files `iter_source_paths` will yield (for the progress bar)."""
+    return sum(1 for _ in iter_source_paths(paths))
