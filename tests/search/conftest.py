@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from opis.model import PUBLIC, Document, Layer, Mention, OffsetMap, Record, Value
-from opis.store.repository import Store
+from opis.store.scratch import backends_to_test, scratch_store
 
 
 def plain_document(text: str, seq: int = 0, **facts) -> Document:
@@ -40,11 +40,12 @@ def _plain_record(name: str, *texts: str, visibility: str = PUBLIC, collection: 
     )
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "search.db")
-    yield s
-    s.close()
+@pytest.fixture(params=[pytest.param(b, marks=[pytest.mark.postgres] if b == "postgresql" else [])
+                        for b in backends_to_test()])
+def store(request, tmp_path):
+    """The same tests run on SQLite and, when OPIS_TEST_PG names a server, PostgreSQL."""
+    with scratch_store(request.param, tmp_path) as s:
+        yield s
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from opis.model import RESTRICTED, Document, Layer, Mention, OffsetMap, Record, Run, Span, Value
 from opis.store.repository import Store, database_url
+from opis.store.scratch import backends_to_test, scratch_store
 from opis.store.schema import documents, originals, paragraphs, records
 
 CP1251_TEXT = "Товарищу Сталину И.В.\n\nО <script>alert(1)</script> ответе ТАСС.\n"
@@ -61,11 +62,18 @@ def make_record(text: str = CP1251_TEXT, name: str = "a.txt", **kw) -> Record:
     )
 
 
+@pytest.fixture(params=[pytest.param(b, marks=[pytest.mark.postgres] if b == "postgresql" else [])
+                        for b in backends_to_test()])
+def store(request, tmp_path):
+    """SQLite always; PostgreSQL as well when OPIS_TEST_PG names a server."""
+    with scratch_store(request.param, tmp_path) as s:
+        yield s
+
+
 @pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "archive.db")
-    yield s
-    s.close()
+def sqlite_store(tmp_path):
+    with scratch_store("sqlite", tmp_path) as s:
+        yield s
 
 
 def test_round_trip_keeps_everything_including_non_utf8_bytes(store):
@@ -124,6 +132,13 @@ def test_changed_bytes_update_documents_and_keep_old_original(store):
         texts = conn.execute(select(paragraphs.c.text)).scalars().all()
         store.backend.integrity_check(conn)
     assert not any("ТАСС" in t for t in texts)
+
+
+def test_going_back_to_an_old_version_is_an_update(store):
+    first, second = make_record(), make_record("Второй вариант.\n")
+    assert [store.save_record(r) for r in (first, second, first)] == ["added", "updated", "updated"]
+    assert [sha for sha, _ in store.versions(first.id)] == [first.sha256, second.sha256]
+    assert store.get_record(first.id) == first
 
 
 def test_a_failing_save_leaves_no_half_record(store):

@@ -29,6 +29,9 @@ class SearchBackend(Protocol):
         """A subquery with columns `paragraph_id` and `score` (higher is better) for
         every paragraph the plan selects."""
 
+    def integrity_check(self, conn: Connection) -> None:
+        """Raise if the full-text structures disagree with `paragraphs`."""
+
 
 def backend_for(dialect: str) -> SearchBackend:
     if dialect == "sqlite":

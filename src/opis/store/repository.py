@@ -138,11 +138,11 @@ class Store:
                     conn.execute(delete(table).where(table.c.document_id.in_(doc_ids)))
                 conn.execute(delete(documents).where(documents.c.record_id == rid))
                 conn.execute(update(records).where(records.c.id == rid).values(updated_at=now, **row))
-            conn.execute(
-                insert(record_versions)
-                .prefix_with("OR IGNORE", dialect="sqlite")
-                .values(record_id=rid, sha256=sha, saved_at=now)
+            seen = select(record_versions.c.sha256).where(
+                record_versions.c.record_id == rid, record_versions.c.sha256 == sha
             )
+            if conn.execute(seen).first() is None:  # bytes may come back to an old version
+                conn.execute(insert(record_versions).values(record_id=rid, sha256=sha, saved_at=now))
             for doc, para_rows in prepared:
                 _insert_document(conn, rid, doc, para_rows, now)
         return ADDED if old_sha is None else UPDATED
