@@ -19,6 +19,7 @@ STAMPS: list[tuple[str, str]] = [
     (r"сов(?:ершенно|\.)?\s*секретно|строго\s+секретно", "top_secret"),
     (r"для\s+служебного\s+пользования|дсп", "official_use"),
     (r"секретно", "secret"),
+    (r"конфиденциально", "confidential"),
     (r"top\s+secret", "top_secret"),
     (r"unclassified|not\s+classified", "unclassified"),
     (r"for\s+official\s+use\s+only|official\s+use\s+only|limited\s+official\s+use", "official_use"),
@@ -28,7 +29,8 @@ STAMPS: list[tuple[str, str]] = [
 _RANK = {"unclassified": 0, "official_use": 1, "confidential": 2, "secret": 3,
          "top_secret": 4, "special_file": 5}
 # what may follow a stamp on its line: copy numbers, marks, a few OCR characters
-_TAIL = r"(?:[\s\d.,:;()\[\]/*\-–№N]|экз\.?|экземпляр|copy|no\.?|[А-Яа-яA-Za-z](?![А-Яа-яA-Za-z]))*"
+_TAIL = (r"(?:[\s\d.,:;()\[\]/*\-–№N]|экз\.?|экземпляр|copy|no\.?|eyes\s+only|nodis|exdis|"
+         r"limdis|[А-Яа-яA-Za-z](?![А-Яа-яA-Za-z]))*")
 _LINE = re.compile(
     r"^[\s*\[(]*(?P<stamp>" + "|".join(p for p, _ in STAMPS) + r")(?![а-яёa-z])" + _TAIL + r"$",
     re.I)

@@ -211,25 +211,32 @@ def _role(ln: Line, d: DateMatch, first_prose: int, last_prose: int,
     return None
 
 
-_ROLE_RANK = {"publication": 0, "protocol": 1, "signature": 2, "header": 3, "tail": 4}
+# A document is dated where it is signed; failing that by its heading's date line; a
+# protocol extract by its meeting; a printed text by its newspaper issue. A record of
+# conversation is dated by the conversation (its heading), not by when it was typed up.
+_ROLE_RANK = {"signature": 0, "header": 1, "protocol": 2, "publication": 3, "tail": 4}
+_HEADER_FIRST = {**_ROLE_RANK, "header": -1}
+_PRECISION = {"day": 0, "month": 1, "year": 2}
 
 
-def document_date(text: str) -> DateMatch | None:
+def document_date(text: str, header_first: bool = False) -> DateMatch | None:
     """The date of the document in `text`, or None when it carries none."""
-    best = _best(text)
+    best = _best(text, header_first)
     return best.d if best else None
 
 
-def _best(text: str) -> _Candidate | None:
+def _best(text: str, header_first: bool = False) -> _Candidate | None:
     cands = date_candidates(text)
     if not cands:
         return None
-    return min(cands, key=lambda c: (_ROLE_RANK[c.role], {"day": 0, "month": 1, "year": 2}[c.d.precision], c.d.start))
+    rank = _HEADER_FIRST if header_first else _ROLE_RANK
+    return min(cands, key=lambda c: (rank[c.role], _PRECISION[c.d.precision], c.d.start))
 
 
-def extract_date(text: str) -> list[Value]:
-    """The `date` Value of a document (empty when undated)."""
-    best = _best(text)
+def extract_date(text: str, header_first: bool = False) -> list[Value]:
+    """The `date` Value of a document (empty when undated); `header_first` for records
+    of conversations, dated by the conversation in their heading."""
+    best = _best(text, header_first)
     if best is None:
         return []
     d = best.d

@@ -17,7 +17,7 @@ from opis.model import Value
 _H = r"^[\s*\[(]*"
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("ciphered_telegram", re.compile(_H + r"(?:ШИФР(?:О)?ТЕЛЕГРАММА|ШИФРОВКА|Ciphered\s+telegram|Cipher\s+telegram|ENCRYPTED\s+TELEGRAM)", re.I)),
-    ("conversation", re.compile(_H + r"(?:ЗАПИСЬ\s+БЕСЕДЫ|Memorandum\s+of\s+(?:a\s+)?Conversation|Record\s+of\s+(?:a\s+)?Conversation)", re.I)),
+    ("conversation", re.compile(_H + r"(?:ЗАПИСЬ\s+БЕСЕДЫ|(?:Memorandum|Record|Minutes)\s+of\s+(?:a\s+|the\s+)?Conversation)", re.I)),
     ("minutes", re.compile(_H + r"(?:ПРОТОКОЛЬНАЯ\s+ЗАПИСЬ|ПРОТОКОЛ\s*(?:№|N|заседания)|СТЕНОГРАФИЧЕСКИЙ\s+ОТЧЕТ|Minutes\s+of)", re.I)),
     ("decision", re.compile(_H + r"(?:Выписка\b|ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ\b|Extract\s+from|Decision\s+of|Resolution\s+of)", re.I)),
     ("press_statement", re.compile(_H + r"(?:ЗАЯВЛЕНИЕ|СООБЩЕНИЕ\s+ТАСС|ОПРОВЕРЖЕНИЕ\s+ТАСС|КОММЮНИКЕ|TASS\s+(?:statement|refutation|denial)|Communiqu[eé]|Statement\s+(?:by|of))", re.I)),
@@ -25,11 +25,16 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("diary", re.compile(_H + r"(?:Из\s+дневника|ДНЕВНИК|Diary|From\s+the\s+(?:journal|diary))", re.I)),
     ("report", re.compile(_H + r"(?:(?:ПОЛИТИЧЕСКИЙ\s+)?ОТЧЕТ|ДОКЛАД\b|ИНФОРМАЦИЯ\b|Report\b)", re.I)),
     ("cable", re.compile(_H + r"(?:Cable|CABLE)\b")),
-    ("telegram", re.compile(_H + r"(?:ТЕЛЕГРАММА|Telegram)", re.I)),
+    ("telegram", re.compile(_H + r"(?:(?:OUTGOING|INCOMING)\s+)?(?:ТЕЛЕГРАММА|Telegram)", re.I)),
     ("memorandum", re.compile(_H + r"(?:ДОКЛАДНАЯ\s+ЗАПИСКА|ЗАПИСКА|Memorandum)", re.I)),
     ("note", re.compile(_H + r"(?:НОТА\b|СПРАВКА|Note\b|Aide-m[eé]moire)", re.I)),
     ("letter", re.compile(_H + r"(?:ПИСЬМО|Letter\s+from|Дорог(?:ой|ие)\s+товарищ|Уважаем\w+\s+товарищ|Dear\s+)", re.I)),
 ]
+
+# the opening formula of a diplomatic note
+NOTE_FORMULA = re.compile(r"(?:свидетельствует\s+свое\s+уважение|presents\s+its\s+compliments)", re.I)
+# the FROM:/TO: fields of an American cable heading
+CABLE_FIELDS = re.compile(r"^\s*(?:FROM|TO)\s*:\s*\S")
 
 
 def extract_doctype(text: str) -> list[Value]:
@@ -47,7 +52,15 @@ def extract_doctype(text: str) -> list[Value]:
                 return [value("doc_type", kind, words, start, ln.start + m.end(),
                               "rule:doctype.heading", 0.9)]
     # no heading: read the shape of the document
+    m = NOTE_FORMULA.search(text)
+    if m:
+        return [value("doc_type", "note", m.group(0), m.start(), m.end(),
+                      "rule:doctype.note_formula", 0.8)]
     head = lay.head[:10]
+    for ln in head:
+        if CABLE_FIELDS.match(ln.text):
+            return [value("doc_type", "cable", ln.stripped, ln.start, ln.end,
+                          "rule:doctype.cable_fields", 0.7)]
     for ln in head:
         d = DESTINATION.match(ln.text)
         if d and body(d.group("body")):

@@ -53,8 +53,15 @@ def words(text: str) -> list[str]:
 
 
 def is_prose(line: str) -> bool:
-    """A running-text line (a sentence), as opposed to a heading, stamp or signature."""
-    return len(words(line)) >= 8 or len(line.strip()) >= 70
+    """A running-text line (a sentence), as opposed to a heading, stamp or signature:
+    long, or a sentence of eight words or more; headings in capitals never count."""
+    s = line.strip()
+    letters = [c for c in s if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.7 * len(letters):
+        return False
+    if len(s) >= 100:
+        return True
+    return len(words(s)) >= 8 and s[-1:] in ".!?…:;»\"”)"
 
 
 # Archive folio and page numbers written on the sheet: "№ 71, I", "N 72, I", "87", "462 82"

@@ -34,6 +34,7 @@ class Context:
     layout: Layout
     record: Record | None
     values: list[Value] = field(default_factory=list)
+    diplomatic: str | None = None
 
     def first(self, name: str) -> Any:
         for v in self.values:
@@ -68,15 +69,26 @@ def _citation(c: Context) -> list[Value]:
     return [Value("citation", note, method="rule:citation.chicago", confidence=0.7)]
 
 
+def _registry(c: Context) -> list[Value]:
+    """Registry numbers are read on the diplomatic layer: the reader may take a lone
+    "№ 3742" for a folio mark and leave it out of the reading text."""
+    if c.diplomatic is None:
+        return registry_numbers(c.layout)
+    found = registry_numbers(layout(c.diplomatic))
+    for v in found:
+        v.layer = "diplomatic"
+    return found
+
+
 # the registry of steps, in run order; later steps read what earlier ones found
 STEPS: dict[str, Step] = {
     "language": lambda c: extract_language(c.text),
-    "date": lambda c: extract_date(c.text),
     "doc_type": lambda c: extract_doctype(c.text),
+    "date": lambda c: extract_date(c.text, header_first=c.first("doc_type") == "conversation"),
     "classification": lambda c: extract_classification(c.text),
     "authors": lambda c: authors(c.layout),
     "recipients": lambda c: recipients(c.layout),
-    "registry": lambda c: registry_numbers(c.layout) + protocol(c.layout),
+    "registry": lambda c: _registry(c) + protocol(c.layout),
     "copies": lambda c: copies_made(c.text),
     "handling": lambda c: handling(c.text),
     "distribution": lambda c: extract_distribution(c.text),
@@ -89,7 +101,7 @@ STEPS: dict[str, Step] = {
 def extract_metadata(doc: Document, record: Record | None = None) -> list[Value]:
     """Run every registered step on the document's reading layer."""
     text = doc.reading.text
-    ctx = Context(text, layout(text), record)
+    ctx = Context(text, layout(text), record, diplomatic=doc.diplomatic.text)
     for fn in STEPS.values():
         ctx.values.extend(fn(ctx))
     return ctx.values

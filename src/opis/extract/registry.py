@@ -12,12 +12,16 @@ from __future__ import annotations
 import re
 
 from opis.extract.dates import find_dates
-from opis.extract.lines import Layout, is_folio, layout, value
+from opis.extract.lines import Layout, is_folio, is_prose, layout, value
 from opis.model import Value
 
-_NUM = r"(?:№|N|No\.?|Nr\.?)\s*(?P<num>[\wА-Яа-яЁё]*\d[\wА-Яа-яЁё]*(?:\s*[/\-–]\s*[\wА-Яа-яЁё]+)*)"
-NUMBER_LINE = re.compile(rf"^\s*{_NUM}\s*\.?\s*$")
+_NUM = (r"(?:№|N|No\.?|NO\.?|Nr\.?)\s*:?\s*(?P<num>[A-Z]{3,}\s\d+|"
+        r"(?:[^\W\d_]+[-–]?)?\d[\wА-Яа-яЁё]*(?:\s*[/\-–]\s*[\wА-Яа-яЁё]+)*)")
+# incoming/outgoing marks before the number: "Вх. № 0218", "Исх. № 12"
+NUMBER_LINE = re.compile(rf"^\s*(?:(?:Вх|Исх|Incoming|Outgoing)\.?\s*)?{_NUM}\s*\.?\s*$", re.I)
 NUMBER_END = re.compile(rf"{_NUM}\s*\.?\s*$")
+# a cable's number field, followed by its date: "NO: SECTO 41, 1 May 1954, 9 p.m."
+NUMBER_FIELD = re.compile(rf"^\s*{_NUM}\s*,")
 NOT_REGISTRY = re.compile(
     r"экз|окз|copy|протокол|protocol|пр\.\s*$|отп\.|известия|правда|газет|"
     r"пункт|п\.\s*$|item|[\"«»]", re.I)
@@ -27,8 +31,8 @@ PROTOCOL = re.compile(
     r"(?P<rest>[^\n]*)", re.I)
 ITEM = re.compile(r"^\s*(?:п\.\s*|пункт\s*|item\s*)?(?P<item>\d{1,3})\s*[.)]\s*[-–—]?\s*[А-ЯЁA-Z«\"]")
 ITEM_INLINE = re.compile(r"(?:\(|,\s*)(?:п\.|пункт|item)\s*(?P<item>\d{1,3})", re.I)
-COPIES = re.compile(r"(?:Отп\.?|Отпеч\.?|Напеч\.?)\s*(?P<n>\d{1,3})\s*экз|(?P<en>\d{1,3})\s+copies\s+(?:made|printed|typed)",
-                    re.I)
+COPIES = re.compile(r"(?:Отп\.?|Отпеч\.?|Напеч\.?)\s*(?P<n>\d{1,3})\s*экз|(?P<en>\d{1,3})\s+copies\s+(?:made|printed|typed)|"
+                    r"(?P<one>Единственный\s+экземпляр|Only\s+copy)", re.I)
 RETURN = re.compile(r"Подлежит\s+возврату[^\n]*?в\s+(?P<days>\d+)\s*-?\s*дневный\s+срок", re.I)
 HANDLING = [
     (re.compile(r"Снятие\s+копий\s+(?:воспрещается|запрещается)", re.I), "copying prohibited"),
@@ -47,7 +51,11 @@ def registry_numbers(lay: Layout) -> list[Value]:
     prev_text = ""
     for ln in candidates:
         s = ln.text
-        m = NUMBER_LINE.match(s)
+        m = NUMBER_LINE.match(s) or NUMBER_FIELD.match(s)
+        if m is None and not is_prose(s) and ln in lay.head:
+            m = NUMBER_END.search(s)
+            if m is not None and NOT_REGISTRY.search(s[: m.start()]):
+                m = None
         if m is None:
             # a number closing a line that carries a date: a transmission or date line
             m = NUMBER_END.search(s) if find_dates(s) or re.search(r"\d{1,2}-?\w*\s+\w+", s) else None
@@ -57,7 +65,8 @@ def registry_numbers(lay: Layout) -> list[Value]:
             prev_text = s.strip()
             continue
         prev_text = s.strip()
-        num = re.sub(r"\s+", "", m.group("num")).replace("–", "-")
+        num = re.sub(r"\s*([/\-–])\s*", r"\1", m.group("num")).replace("–", "-")
+        num = re.sub(r"\s+", " ", num)
         if num in seen or not re.search(r"\d", num):
             continue
         seen.add(num)
@@ -100,7 +109,7 @@ def copies_made(text: str) -> list[Value]:
     m = COPIES.search(text)
     if not m:
         return []
-    n = int(m.group("n") or m.group("en"))
+    n = 1 if m.group("one") else int(m.group("n") or m.group("en"))
     return [value("copies_made", n, m.group(0), m.start(), m.end(), "rule:registry.copies", 0.9)]
 
 

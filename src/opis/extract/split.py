@@ -21,11 +21,11 @@ from opis.extract.classification import classification_line
 from opis.extract.dates import find_dates
 from opis.extract.lines import PUBLICATION, Line, is_folio, is_prose, split_lines
 
+# letterheads are printed in capitals (the party slogan is the exception)
 LETTERHEAD = re.compile(
-    r"^\s*(?:Пролетарии всех стран|Коммунистическая партия Советского Союза|"
-    r"\**ЦЕНТРАЛЬНЫЙ КОМИТЕТ|МИНИСТЕРСТВО ИНОСТРАННЫХ ДЕЛ|ПОСОЛЬСТВО СССР|"
-    r"DEPARTMENT OF STATE|THE WHITE HOUSE|EMBASSY OF THE)",
-    re.I)
+    r"^\s*(?:Пролетарии всех стран|\**ЦЕНТРАЛЬНЫЙ КОМИТЕТ|МИНИСТЕРСТВО ИНОСТРАННЫХ ДЕЛ|"
+    r"ПОСОЛЬСТВО СССР|DEPARTMENT OF STATE|THE WHITE HOUSE|THE SECRETARY OF STATE|"
+    r"EMBASSY OF THE)")
 PROTOCOL_HEAD = re.compile(
     r"^\s*\**(?:Выписка из протокола|ВЫПИСКА ИЗ ПРОТОКОЛА|ПРОТОКОЛ\s*№|ПОСТАНОВЛЕНИЕ\b|"
     r"Extract from (?:the )?(?:Protocol|Minutes)|EXTRACT FROM (?:THE )?(?:PROTOCOL|MINUTES))")
@@ -33,7 +33,8 @@ HEADING = re.compile(
     r"^\s*\**(?:ШИФРТЕЛЕГРАММА|ШИФРОТЕЛЕГРАММА|ТЕЛЕГРАММА|ЗАПИСЬ БЕСЕДЫ|ДОКЛАДНАЯ ЗАПИСКА|"
     r"СПРАВКА|ДНЕВНИК|СООБЩЕНИЕ ТАСС|ЗАЯВЛЕНИЕ ТАСС|ОПРОВЕРЖЕНИЕ ТАСС|ПИСЬМО|"
     r"MEMORANDUM OF CONVERSATION|MEMORANDUM FOR|TELEGRAM|CABLE|INCOMING TELEGRAM|"
-    r"OUTGOING TELEGRAM|NOTE FROM|LETTER FROM)\b")
+    r"OUTGOING TELEGRAM|NOTE FROM|LETTER FROM|MESSAGE FROM|Message from|НОТА|ПОСЛАНИЕ|"
+    r"ШИФРОВКА)\b")
 ADDRESSEE = re.compile(
     r"^\s*\**(?:Товарищу|Товарищам|Тов\.|Т\.\s*т\.|To Comrade|To:|TO:|"
     r"Москва,\s*ЦК|В ЦК КПСС|ЦК КПСС\.?\s*$)")
@@ -52,11 +53,14 @@ def _weak(line: str) -> bool:
     return bool(classification_line(line) or ADDRESSEE.match(line))
 
 
+# marks above a heading that belong to the document below: a draft's label, a page mark
+DRAFT = re.compile(r"^\s*(?:Проект|ПРОЕКТ|DRAFT|Draft|Копия|КОПИЯ|Copy|\[Page \d+\]|\[Стр\. \d+\])\s*$")
+
+
 def _header_like(line: str) -> bool:
     """Lines that may stand above a cue and belong to the new document."""
     s = line.strip()
-    return (is_folio(s) or _weak(s) or bool(LETTERHEAD.match(s))
-            or bool(re.match(r"^(?:№|N)\s*\S+\s*$", s)))
+    return is_folio(s) or _weak(s) or bool(LETTERHEAD.match(s)) or bool(DRAFT.match(s))
 
 
 def _closing(lines: list[Line]) -> bool:
@@ -93,7 +97,7 @@ def split_documents(text: str) -> list[tuple[int, int]]:
         saw_folio = False
         while j - 1 > seg_start and (lines[j - 1].blank or _header_like(lines[j - 1].text)):
             j -= 1
-            saw_folio = saw_folio or is_folio(lines[j].text)
+            saw_folio = saw_folio or is_folio(lines[j].text) or bool(DRAFT.match(lines[j].text))
         before = lines[seg_start:j]
         has_prose = any(is_prose(ln.text) for ln in before)
         if has_prose and (_strong(s) or saw_folio or _closing(before)):
