@@ -171,6 +171,9 @@ def test_restricted_records_are_hidden_unless_asked(store):
     with pytest.raises(KeyError):
         store.get_record(sec.id)
     assert store.versions(sec.id) == []
+    with pytest.raises(KeyError):
+        store.get_original(sec.sha256)
+    assert store.get_original(sec.sha256, include_restricted=True) == sec.original
     assert sorted(store.record_ids(include_restricted=True)) == sorted([pub.id, sec.id])
     assert store.count_records(include_restricted=True) == 2
     assert store.count_documents(include_restricted=True) == 4

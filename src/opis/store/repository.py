@@ -198,11 +198,18 @@ class Store:
             )
             return [(r.sha256, r.saved_at) for r in conn.execute(q)]
 
-    def get_original(self, sha256: str) -> bytes:
-        """Original bytes by content hash (any version ever saved); KeyError if unknown.
-        Not filtered by visibility: callers reach a hash only through a visible record."""
+    def get_original(self, sha256: str, *, include_restricted: bool = False) -> bytes:
+        """Original bytes by content hash, any version ever saved; KeyError if unknown or
+        if only restricted records ever had these bytes."""
+        q = (
+            select(originals.c.bytes)
+            .join(record_versions, record_versions.c.sha256 == originals.c.sha256)
+            .join(records, records.c.id == record_versions.c.record_id)
+            .where(originals.c.sha256 == sha256, visible(include_restricted))
+            .limit(1)
+        )
         with self.engine.connect() as conn:
-            data = conn.execute(select(originals.c.bytes).where(originals.c.sha256 == sha256)).scalar()
+            data = conn.execute(q).scalar()
         if data is None:
             raise KeyError(sha256)
         return bytes(data)
