@@ -58,6 +58,13 @@ def test_korean_names_in_any_case(archive):
         assert names(search(archive, q)) == [("kim.txt", 0)], q
 
 
+def test_name_in_oblique_case_finds_the_unknown_nominative(store, plain_record):
+    store.save_record(plain_record("nom.txt", "Присутствовали товарищи Ким Ир Сен и Нам Ир."))
+    for q in ("Ким Ир Сена", "Ким Ир Сену", '"Ким Ир Сена"', "Ким Ир Сен"):
+        assert names(search(store, q)) == [("nom.txt", 0)], q
+    assert search(store, "Сенат").total == 0
+
+
 def test_phrase_needs_adjacent_words(archive):
     assert names(search(archive, '"корейскому вопросу"')) == [("tass.txt", 0)]
     assert names(search(archive, '"корейский вопрос"')) == [("tass.txt", 0)]  # forms of a phrase

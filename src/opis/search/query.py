@@ -102,7 +102,25 @@ def make_term(surface: str, prefix: bool = False) -> Term:
     loose = (not info.known or info.proper) and len(surface) >= lx.MIN_PREFIX_SURFACE
     if surface.isdigit():
         loose = False  # numbers are exact: 19 must not find 1952
-    return Term(surface, frozenset(info.lemmas), False, loose, info.latin)
+    lemmas = set(info.lemmas)
+    if loose and not info.latin:
+        lemmas |= bare_stems(surface)
+    return Term(surface, frozenset(lemmas), False, loose, info.latin)
+
+
+# Case endings of nouns; a name pymorphy3 does not know in one form ("Сен") may be known,
+# or guessed as something else, in another ("Сена" = сено/Сена).
+NAME_ENDINGS = ("ами", "ями", "ом", "ем", "ым", "им", "ой", "ей", "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и")
+
+
+def bare_stems(surface: str) -> set[str]:
+    """The word without a case ending, as an exact lemma: lets "Ким Ир Сена" find a text
+    that writes the unknown "Ким Ир Сен" (whose lemma is "сен")."""
+    return {
+        surface[: -len(e)]
+        for e in NAME_ENDINGS
+        if surface.endswith(e) and len(surface) - len(e) >= 2
+    }
 
 
 def terms_of(text: str, prefix: bool = False) -> list[Term]:
