@@ -1,0 +1,212 @@
+"""TEI export validates against tei_all and survives export → import → export unchanged."""
+
+from __future__ import annotations
+
+import base64
+import copy
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from opis.export.tei import TEI_NS, record_to_tei, tei_bytes
+from opis.export.tei_import import TEIImportError, tei_to_record
+from opis.ingest.build import build_record
+from opis.model import DIPLOMATIC, READING, RESTRICTED, Mention, Record, Span, Value
+from opis.read.document import document_from_text
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "examples").glob("*.txt"))
+
+NS = {"tei": TEI_NS}
+
+
+def _valid(schema: etree.RelaxNG, data: bytes) -> None:
+    doc = etree.fromstring(data)
+    assert schema.validate(doc), "\n".join(str(e) for e in schema.error_log)[:2000]
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, Record]:
+    return {p.name: build_record(p) for p in EXAMPLES}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_every_example_validates_and_round_trips(path: Path, built, tei_schema):
+    record = built[path.name]
+    first = tei_bytes(record)
+    _valid(tei_schema, first)
+    again = tei_to_record(first)
+    assert again.original == record.original
+    assert [d.diplomatic.text for d in again.documents] == [d.diplomatic.text for d in record.documents]
+    assert not [w for w in again.warnings if w.startswith("TEI document")]
+    assert tei_bytes(again) == first
+
+
+def test_body_is_the_diplomatic_text(built):
+    record = built["001_a31a19e8a354493c.txt"]
+    root = record_to_tei(record)
+    body = root.find(f"{{{TEI_NS}}}text/{{{TEI_NS}}}body")
+    text = "".join(body.itertext())
+    doc = record.documents[0]
+    # editorial marks keep their words: the strike-outs and insertions are in the body
+    assert "организационных и административных мер" in text
+    assert body.xpath("count(.//tei:del)", namespaces=NS) == len(doc.diplomatic.spans_of("del"))
+    assert body.xpath("count(.//tei:add[@place='above'])", namespaces=NS) == len(doc.diplomatic.spans_of("add"))
+
+
+def test_editorial_marks_become_tei_elements(built):
+    root = record_to_tei(built["000_e7381ea8498c35b3.txt"])
+    assert root.xpath("//tei:body//tei:pb[@n='№ 71, I']", namespaces=NS)
+    assert root.xpath("//tei:body//tei:fw[@type='folio']/text()", namespaces=NS)[:2] == ["№ 71, I", "462 82"]
+    assert root.xpath("//tei:body//tei:hi[@rend='bold']/text()", namespaces=NS)[0] == "ЦЕНТРАЛЬНЫЙ КОМИТЕТ"
+    root = record_to_tei(built["103_presidium_korea_delegation_decision_1956.txt"])
+    assert root.xpath("//tei:body//tei:gap[@reason='illegible']/tei:desc/text()", namespaces=NS) == ["illegible"]
+    root = record_to_tei(built["108_record_molotov_korea_1953.txt"])
+    assert "Согласен. Г. Маленков" in root.xpath("//tei:body//tei:seg[@type='handwritten']/text()", namespaces=NS)
+    root = record_to_tei(built["104_ulbricht_letter_1953.txt"])
+    notes = root.xpath("//tei:body//tei:note[@type='editorial']/text()", namespaces=NS)
+    assert notes == ["Перевод сделан в посольстве СССР в ГДР. Подпись переводчика неразборчива."]
+
+
+def test_header_of_a_published_record(built):
+    record = built["000_e7381ea8498c35b3.txt"]
+    root = record_to_tei(record)
+    h = "tei:teiHeader/tei:fileDesc/"
+    assert root.xpath(h + "tei:titleStmt/tei:title/text()", namespaces=NS) == [record.metadata["title"]]
+    ident = h + "tei:sourceDesc/tei:msDesc/tei:msIdentifier/"
+    assert root.xpath(ident + "tei:repository/text()", namespaces=NS) == ["Wilson Center Digital Archive"]
+    assert root.xpath(ident + "tei:collection[@type='archive']/text()", namespaces=NS) == ["CWIHP archive"]
+    assert root.xpath(ident + "tei:idno[@type='filename']/text()", namespaces=NS) == [record.source_name]
+    assert root.xpath(h + "tei:sourceDesc/tei:bibl/tei:ptr/@target", namespaces=NS) == [record.metadata["url"]]
+    items = root.xpath(h + "tei:sourceDesc/tei:msDesc/tei:msContents/tei:msItem", namespaces=NS)
+    assert len(items) == len(record.documents)
+    original = root.xpath(h + "tei:notesStmt/tei:note[@type='original']/tei:seg/text()", namespaces=NS)[0]
+    assert base64.b64decode("".join(original.split())) == record.original
+    pd = "tei:teiHeader/tei:profileDesc/"
+    assert root.xpath(pd + "tei:langUsage/tei:language/@ident", namespaces=NS) == ["ru"]
+
+
+def test_values_reach_correspdesc_and_textclass(tei_schema):
+    path = ROOT / "examples" / "001_a31a19e8a354493c.txt"
+    record = build_record(path, enrich=False)
+    doc = record.documents[0]
+    doc.values = [
+        Value("author", {"name": "Микоян", "name_en": "Anastas Mikoyan", "authority_id": "Q192155",
+                         "kind": "person"}),
+        Value("recipient", {"name": "ЦК КПСС", "name_en": "CPSU Central Committee", "authority_id": None,
+                            "kind": "body"}),
+        Value("date", {"iso": "1956-09-23", "precision": "day"}, as_written="23 сент 1956г."),
+        Value("doc_type", "telegram"),
+        Value("classification", "top_secret"),
+        Value("registry_number", "1451-1456"),
+    ]
+    record.metadata.update(archive="АП РФ", fond="3", opis="65", delo="174", list="12")
+    data = tei_bytes(record)
+    _valid(tei_schema, data)
+    root = etree.fromstring(data)
+    sent = root.xpath("//tei:correspDesc[@corresp='#doc-0']/tei:correspAction[@type='sent']", namespaces=NS)[0]
+    author = sent.find(f"{{{TEI_NS}}}persName")
+    assert (author.get("role"), author.get("key"), author.text) == ("author", "Микоян", "Anastas Mikoyan")
+    assert author.get("ref") == "#per-Q192155"
+    assert root.xpath("//tei:standOff//tei:person[@xml:id='per-Q192155']/tei:idno/text()",
+                      namespaces=NS) == ["Q192155"]
+    assert sent.find(f"{{{TEI_NS}}}date").get("when") == "1956-09-23"
+    recv = root.xpath("//tei:correspAction[@type='received']/tei:orgName/@key", namespaces=NS)
+    assert recv == ["ЦК КПСС"]
+    assert root.xpath("//tei:textClass/tei:keywords[@scheme='#doc_type']/tei:term/text()",
+                      namespaces=NS) == ["telegram"]
+    idnos = root.xpath("//tei:msIdentifier/tei:idno", namespaces=NS)
+    assert [(i.get("type"), i.text) for i in idnos] == [("fond", "3"), ("opis", "65"), ("delo", "174"),
+                                                        ("list", "12")]
+    assert root.xpath("//tei:msIdentifier/tei:repository/text()", namespaces=NS) == ["АП РФ"]
+    again = tei_to_record(data)
+    assert tei_bytes(again) == data
+    assert again.metadata["fond"] == "3" and again.metadata["archive"] == "АП РФ"
+    assert again.documents[0].first("author").value["authority_id"] == "Q192155"
+
+
+def _mention(doc, text: str, mtype: str, name: str, authority_id=None, name_en=None, nth=0) -> Mention:
+    start = -1
+    for _ in range(nth + 1):
+        start = doc.reading.text.index(text, start + 1)
+    return Mention(start, start + len(text), mtype, text, name, name_en, authority_id)
+
+
+def test_names_dates_and_ocr_suggestions_inline(tei_schema):
+    record = build_record(ROOT / "examples" / "001_a31a19e8a354493c.txt", enrich=False)
+    doc = record.documents[0]
+    kim = _mention(doc, "Ким Ир Сен", "PER", "Ким Ир Сен", "Q55220", "Kim Il Sung")
+    kim2 = _mention(doc, "Ким Ир Сен", "PER", "Ким Ир Сен", "Q55220", None, nth=1)
+    cc = _mention(doc, "ЦК КПСС", "ORG", "ЦК КПСС")
+    moscow = _mention(doc, "Москва", "LOC", "Москва", "Q649", "Moscow")
+    # in the reading text "применения руководящих" spans a deletion of the diplomatic text
+    across = _mention(doc, "применения руководящих", "ORG", "test-across")
+    doc.mentions = [kim, kim2, cc, moscow, across]
+    d = doc.reading.text.index("23 сент 1956г.")
+    doc.values = [Value("date", {"iso": "1956-09-23", "precision": "day"}, "23 сент 1956г.", d, d + 14)]
+    s = doc.reading.text.index("Мимозн")
+    doc.values.append(Value("ocr_suspect", {"suggestion": "Микоян"}, "Мимозн", s, s + 6))
+    s2 = doc.reading.text.index("отсекаания")
+    doc.reading.spans.append(Span(s2, s2 + 10, "ocr_suspect", {"suggestion": "отсекания"}))
+    data = tei_bytes(record)
+    _valid(tei_schema, data)
+    root = etree.fromstring(data)
+    body = root.find(f"{{{TEI_NS}}}text")
+    pers = body.xpath(".//tei:persName", namespaces=NS)
+    assert [p.get("ref") for p in pers][:2] == ["#per-Q55220", "#per-Q55220"]
+    assert "".join(pers[0].itertext()) == "Ким Ир Сен"
+    assert root.xpath("//tei:standOff/tei:listPerson/tei:person/tei:persName[@xml:lang='en']/text()",
+                      namespaces=NS) == ["Kim Il Sung"]
+    place = body.xpath(".//tei:placeName", namespaces=NS)[0]
+    assert place.get("ref") == "#loc-Q649" and place.text == "Москва"
+    # the name that spans a deletion keeps the deletion inside it
+    crossing = body.xpath(".//tei:orgName[@key='test-across']", namespaces=NS)[0]
+    assert crossing.find(f"{{{TEI_NS}}}del") is not None
+    assert body.xpath(".//tei:date/@when", namespaces=NS) == ["1956-09-23"]
+    choices = body.xpath(".//tei:choice", namespaces=NS)
+    pairs = [(c.find(f"{{{TEI_NS}}}sic").text, c.find(f"{{{TEI_NS}}}corr").text) for c in choices]
+    assert ("отсекаания", "отсекания") in pairs and ("Мимозн", "Микоян") in pairs
+    again = tei_to_record(data)
+    assert tei_bytes(again) == data
+    got = {(m.type, m.name, m.authority_id, m.as_written) for m in again.documents[0].mentions}
+    assert got == {(m.type, m.name, m.authority_id, m.as_written) for m in doc.mentions}
+    same = [m for m in again.documents[0].mentions if m.layer == READING]
+    assert {(m.start, m.end) for m in same} >= {(kim.start, kim.end), (cc.start, cc.end)}
+
+
+def test_crossing_marks_are_dropped_deterministically(tei_schema):
+    text = "Первый **абзац <u>текст** дальше</u> конец.\n\nВторой абзац о Москве."
+    doc = document_from_text(text)
+    record = Record("crossing.txt", text.encode(), "utf-8", "transcription", text, documents=[doc])
+    r = doc.reading.text
+    # a name across the paragraph break, and one that crosses the bold/underline marks
+    doc.mentions = [Mention(r.index("конец"), r.index("Второй") + 6, "LOC", "x", "across-paragraphs"),
+                    Mention(r.index("абзац"), r.index("дальше"), "ORG", "y", "crosses-marks")]
+    data = tei_bytes(record)
+    _valid(tei_schema, data)
+    assert data == tei_bytes(copy.deepcopy(record))
+    root = etree.fromstring(data)
+    body = root.find(f"{{{TEI_NS}}}text")
+    assert "".join(body.itertext()).replace("\n", "") == doc.diplomatic.text.replace("\n", "")
+    assert not body.xpath(".//tei:placeName", namespaces=NS)
+    # exactly one of hi and the underline survives the crossing; the other is dropped
+    assert len(body.xpath(".//tei:hi", namespaces=NS)) == 1
+    assert len(body.xpath(".//tei:p", namespaces=NS)) == 2
+    assert tei_bytes(tei_to_record(data)) == data
+
+
+def test_restricted_record_says_so_and_keeps_it(built):
+    record = copy.deepcopy(built["110_puzanov_telegram_1957.txt"])
+    record.visibility = RESTRICTED
+    data = tei_bytes(record)
+    root = etree.fromstring(data)
+    assert root.xpath("//tei:availability/@status", namespaces=NS) == ["restricted"]
+    assert tei_to_record(data).visibility == RESTRICTED
+
+
+def test_import_refuses_foreign_files():
+    with pytest.raises(TEIImportError):
+        tei_to_record(b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><teiHeader/></TEI>")
+    with pytest.raises(TEIImportError):
+        tei_to_record(b"<html/>")
