@@ -12,6 +12,7 @@ import re
 from opis.extract.lines import PUBLICATION, layout, value
 from opis.extract.parties import ADDRESSEE, DESTINATION
 from opis.extract.people import body
+from opis.extract.place import place_name
 from opis.model import Value
 
 _H = r"^[\s*\[(]*"
@@ -63,7 +64,7 @@ def extract_doctype(text: str) -> list[Value]:
                           "rule:doctype.cable_fields", 0.7)]
     for ln in head:
         d = DESTINATION.match(ln.text)
-        if d and body(d.group("body")):
+        if d and place_name(d.group("place")) and any(body(x) for x in d.group("rest").split(",")):
             return [value("doc_type", "telegram", ln.stripped, ln.start, ln.end,
                           "rule:doctype.destination_line", 0.7)]
     for ln in head:

@@ -2,38 +2,76 @@
 
 Who wrote to whom is read from fixed places on the sheet: the addressee block of the
 heading ("Товарищу СТАЛИНУ И.В.", "Т. т. Маленкову, Малику, Пальгунову", "To Comrade
-Filippov"), a telegram's destination line ("Москва, ЦК КПСС"), the signature after the
-running text ("Г. Пушкин /Г.Пушкин/", "(signed) J. F. Dulles") and, for documents that
-speak for a body, the body itself (a protocol extract is authored by the body that
-decided, a TASS statement by TASS).
+Filippov", "MEMORANDUM FOR THE PRESIDENT"), a telegram's destination line ("Москва, ЦК
+КПСС", "ПЕКИН, СОВПОСОЛУ тов. РОЩИНУ"), the signature after the running text ("Г. Пушкин
+/Г.Пушкин/", "(signed) J. F. Dulles", "ФИЛИППОВ") and, for documents that speak for a
+body or a person named in their heading, that heading: a protocol extract or minutes are
+the deciding body's, a TASS statement is TASS's, a diary or speech is its author's, a
+diplomatic note is the sender's named in its opening formula.
 """
 
 from __future__ import annotations
 
 import re
 
-from opis.extract.lines import Layout, Line, is_folio, layout, value, words
-from opis.extract.people import Party, body, find_body, resolve, split_addressees
+from opis.extract.lines import Layout, Line, is_folio, is_prose, layout, value, words
+from opis.extract.people import Party, body, resolve, split_addressees
+from opis.extract.place import place_name
 from opis.model import Value
 
 ADDRESSEE = re.compile(
     r"^\s*\**(?P<lead>(?:(?:Председателю|Министру|Секретарю|Первому секретарю)[^\n]*?)?"
     r"(?:Товарищу|Товарищам|Тов\.|Т\.\s*т\.|Тт\.|To Comrades?|To:|TO:|To)\s+)(?P<names>.+?)\s*\**$")
-# "Москва, ЦК КПСС." -- a telegram's destination: place, then the receiving body
-DESTINATION = re.compile(r"^\s*(?P<place>[А-ЯЁA-Z][а-яёa-z]+)\s*,\s*(?P<body>[^,]{2,60}?)\.?\s*$")
+# "Москва, ЦК КПСС." / "ПЕКИН, СОВПОСОЛУ тов. РОЩИНУ" / "Москва, МИД СССР, тов. ГРОМЫКО А.А."
+DESTINATION = re.compile(r"^\s*(?P<place>[А-ЯЁA-Z][а-яёa-zА-ЯЁA-Z\-]+)\s*,\s*(?P<rest>.{2,120}?)\.?\s*$")
+# a person named inside a line by a title: "для передачи тов. Мао Цзэдуну"
+TITLED = re.compile(r"(?:товарищу|товарищам|тов\.|т\.\s*т\.|т\.)\s*(?P<name>[А-ЯЁ][^,;]*?)\s*(?:[,;]|$)",
+                    re.I)
+# "MEMORANDUM FOR THE PRESIDENT", "REPORT TO THE SECRETARY OF STATE ON ..."
+FOR_LINE = re.compile(r"^\s*(?:MEMORANDUM|REPORT|LETTER|NOTE|MESSAGE)\b[^\n]*?\b(?:FOR|TO)\s+(?P<names>.+?)"
+                      r"(?:\s+(?:ON|ABOUT|CONCERNING|REGARDING)\s+.*)?\s*$", re.I)
+# "Message from President Kennedy to Chairman Khrushchev"
+FROM_TO = re.compile(r"^\s*(?:\w+\s+){0,3}?from\s+(?P<a>.+?)\s+to\s+(?P<r>.+?)\s*$", re.I)
 FROM_LINE = re.compile(r"^\s*(?:From|FROM|От)\s*:\s*(?P<names>.+?)\s*$")
-# a signature: initials and surname, optionally repeated in typed form, or "(signed) ..."
+TITLES_EN = re.compile(r"^(?:President|Chairman|Premier|Secretary|Ambassador|Comrade|Mr\.|General)\s+",
+                       re.I)
+# a signature: initials and surname, a name in capitals, first name and surname
 SIGNATURE = re.compile(
-    r"^\s*(?:\(signed\)|/s/|\(подпись\))?\s*(?P<sig>(?:[A-ZА-ЯЁ]\.\s*){1,3}[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?|"
-    r"[A-ZА-ЯЁ][a-zа-яё]+\s+(?:[A-ZА-ЯЁ]\.\s*){1,2})\s*(?:/[^/]*/)?\s*\.?\s*$")
+    r"^\s*(?:\(signed\)|/s/|\(подпись\))?\s*(?P<sig>"
+    r"(?:[A-ZА-ЯЁ]\.\s*){1,3}[A-ZА-ЯЁ][\w\-]+|"                   # Г. Пушкин, W. Gomułka
+    r"[A-ZА-ЯЁ][a-zа-яё\w]+\s+(?:[A-ZА-ЯЁ]\.\s*){1,2}|"           # Пушкин Г.
+    r"[A-ZА-ЯЁ][a-zа-яё\w\-]+(?:\s+[A-Z]\.)?\s+[A-ZА-ЯЁ][a-zа-яё\w\-]+|"  # Dean Rusk, Мао Цзэдун
+    r"[A-ZА-ЯЁ][A-ZА-ЯЁ\-]{3,}"                                    # ФИЛИППОВ, HARRIMAN
+    r")\s*(?:/[^/]*/)?\s*\.?\s*$")
 SIGNED_FULL = re.compile(r"^\s*(?:\(signed\)|/s/|\(подпись\))\s*(?P<sig>.+?)\s*$", re.I)
+DRAFTED = re.compile(r"^\s*(?:Drafted\s+by|Recorded\s+by|Запись\s+составил\w*|Записал\w*)\s*:?\s*(?P<sig>.*?)\s*$",
+                     re.I)
 # what follows a signature but is not one: copy notes, certification, distribution
-NOT_SIGNATURE = re.compile(r"верно|экз|разослано|distribution|copy|отп\.|в дело", re.I)
+NOT_SIGNATURE = re.compile(r"верно|экз|разослано|distribution|copy|copies|отп\.|в дело|cleared|"
+                           r"approved|attachment|приложение|перевод", re.I)
 TASS = re.compile(r"\b(?:Опровержение|Сообщение|Заявление)\s+ТАСС|"
                   r"TASS\s+(?:statement|refutation|denial)|"
                   r"(?:Refutation|Statement|Denial)\s+(?:by|of|from)\s+TASS", re.I)
 TASS_SAYS = re.compile(r"ТАСС\s+уполномочен\w*\s+заявить|TASS\s+is\s+authori[sz]ed\s+to\s+state")
-PROTOCOL_HEAD = re.compile(r"(?:Выписка из протокола|Extract from (?:the )?(?:protocol|minutes))", re.I)
+# the body that decided or met: "заседания Бюро Президиума ЦК от ...", "из решения ..."
+DECIDING = re.compile(r"(?:заседани[яе]|решени[яе]|постановлени[яе]|meeting\s+of\s+the)\s+"
+                      r"(?P<body>[^\n]+?)(?=\s+от\s|\s+of\s+\d|,|\s*\d|\s*$)", re.I)
+BODY_HEAD = re.compile(r"Выписка|ВЫПИСКА|ПРОТОКОЛ|Протокол|Extract|EXTRACT|MINUTES|Minutes")
+# a diplomatic note's opening: sender, formula, addressee
+NOTE = re.compile(r"^\s*(?P<a>[^\n]{5,160}?)\s+(?:свидетельствует\s+свое\s+уважение|presents\s+its\s+compliments\s+to)\s+"
+                  r"(?P<r>[^\n]+?)(?:\s+и\s|\s+and\s|$)", re.I)
+# the person a speech, statement or diary is by
+HEADING_PERSON = [
+    re.compile(r"(?:товарища|тов\.)\s+(?P<p>[А-ЯЁ][А-ЯЁа-яё\-]+(?:\s+[А-ЯЁ]\.\s*[А-ЯЁ]\.)?)"),
+    re.compile(r"дневника\s+(?:посла\s+СССР\s+в\s+\S+\s+)?(?P<p>(?:[А-ЯЁ]\.\s*){0,2}[А-ЯЁ][А-ЯЁа-яё\-]+(?:\s+[А-ЯЁ]\.\s*[А-ЯЁ]\.)?)",
+               re.I),
+    re.compile(r"(?:speech|statement|address|remarks)\s+by\s+(?:comrade\s+)?(?P<p>.+?)"
+               r"(?=\s+(?:AT|ON|IN|TO|BEFORE|CONCERNING)\s|\n|$)", re.I),
+    re.compile(r"diary\s+of\s+(?P<p>.+?)(?=\n|$)", re.I),
+]
+COMPOSED_BY = re.compile(r"(?:Справка|Записка|Информация)\s+составлен[аоы]?\s+(?P<b>[^.\n]+)", re.I)
+SENT_HEADINGS = re.compile(r"^\s*(?:ЗАЯВЛЕНИЕ|СТЕНОГРАММА|РЕЧЬ|ВЫСТУПЛЕНИЕ|ИЗ ДНЕВНИКА|Из дневника|SPEECH|STATEMENT|"
+                           r"From the diary|Diary)")
 
 
 def _party_value(field: str, party: Party, as_written: str, start: int, end: int,
@@ -42,16 +80,14 @@ def _party_value(field: str, party: Party, as_written: str, start: int, end: int
                  f"{method}+{party.method}", confidence)
 
 
-def _names_in(line: Line, group: str, m: re.Match[str]) -> list[tuple[str, int, int]]:
-    """Split the names of an addressee line and keep the offsets of each."""
-    names = m.group(group)
-    base = line.start + m.start(group)
+def _parts(text: str, base: int) -> list[tuple[str, int, int]]:
+    """Names of an addressee phrase, with their offsets."""
     out = []
     pos = 0
-    for part in split_addressees(names):
-        i = names.find(part, pos)
+    for part in split_addressees(text):
+        i = text.find(part, pos)
         if i < 0:
-            i = names.find(part)
+            i = text.find(part)
         start = base + max(i, 0)
         out.append((part, start, start + len(part)))
         if i >= 0:
@@ -59,59 +95,147 @@ def _names_in(line: Line, group: str, m: re.Match[str]) -> list[tuple[str, int, 
     return out
 
 
+def _opening(lay: Layout, n: int = 12) -> list[Line]:
+    """The first non-blank lines that are not running text: the heading block."""
+    out = []
+    for ln in lay.lines:
+        if ln.blank:
+            continue
+        if is_prose(ln.text) or len(out) >= n:
+            break
+        out.append(ln)
+    return out
+
+
+class _Collector:
+    def __init__(self, field: str):
+        self.field = field
+        self.values: list[Value] = []
+        self.seen: set[str] = set()
+
+    def add(self, party: Party | None, as_written: str, start: int, end: int, method: str,
+            confidence: float) -> None:
+        if party is None or party.name in self.seen:
+            return
+        self.seen.add(party.name)
+        self.values.append(_party_value(self.field, party, as_written, start, end, method, confidence))
+
+
+def _english(text: str) -> bool:
+    return len(re.findall(r"[A-Za-z]", text)) > len(re.findall(r"[А-Яа-яЁё]", text))
+
+
 def recipients(lay: Layout) -> list[Value]:
     """Addressees of the heading, in the order written."""
-    out: list[Value] = []
-    seen: set[str] = set()
-    for ln in lay.head[:15]:
+    out = _Collector("recipient")
+    text = lay.text
+    head = _opening(lay, 15)
+    english = _english(text)
+    stamps_done = False
+    letterhead_seen = False
+    for k, ln in enumerate(head):
         s = ln.text
+        if re.search(r"Пролетарии всех стран", s):
+            letterhead_seen = True
+        # the first line after classification stamps in an American document is a letterhead
+        first_content = not stamps_done and not _stamp(s)
+        if first_content:
+            stamps_done = True
+        ft = FROM_TO.match(s)
+        if ft and len(words(s)) <= 16:
+            for part, a, b in _parts(ft.group("r"), ln.start + ft.start("r")):
+                out.add(resolve(TITLES_EN.sub("", part), context=text), part, a, b, "rule:heading_to", 0.8)
+            continue
         m = ADDRESSEE.match(s)
         if m and len(words(m.group("names"))) <= 12:
-            for part, a, b in _names_in(ln, "names", m):
-                party = resolve(part, type=None, context=lay.text)
-                if party and party.name not in seen:
-                    seen.add(party.name)
-                    out.append(_party_value("recipient", party, part, a, b, "rule:addressee", 0.9))
+            for part, a, b in _parts(m.group("names"), ln.start + m.start("names")):
+                out.add(resolve(part, context=text, case="datv"), part, a, b, "rule:addressee", 0.9)
             continue
-        whole = body(s)
-        if whole is not None and not out and ln is lay.head[0]:
-            # a body alone at the very top is where the telegram goes
-            out.append(_party_value("recipient", whole, ln.stripped, ln.start, ln.end,
-                                    "rule:destination", 0.8))
-            seen.add(whole.name)
+        f = FOR_LINE.match(s)
+        if f:
+            names = f.group("names")
+            out.add(body(names) or resolve(names, context=text), names,
+                    ln.start + f.start("names"), ln.start + f.end("names"), "rule:memorandum_for", 0.85)
             continue
         d = DESTINATION.match(s)
-        if d:
-            found = body(d.group("body"))
-            if found and found.name not in seen:
-                seen.add(found.name)
-                a, b = ln.start + d.start("body"), ln.start + d.end("body")
-                out.append(_party_value("recipient", found, d.group("body"), a, b,
-                                        "rule:destination", 0.85))
-    return out
+        if d and place_name(d.group("place")) and not _english_date(d.group("rest")):
+            _destination(out, ln, d, text)
+            continue
+        joined = s if k + 1 >= len(head) else s + " " + head[k + 1].text
+        whole = body(s) or (body(joined) if s.strip().isupper() else None)
+        if whole is not None and not letterhead_seen and not (english and first_content):
+            out.add(whole, s.strip(), ln.start + len(s) - len(s.lstrip()), ln.end, "rule:addressee_body", 0.8)
+            continue
+        if re.match(r"^\s*(?:для\s+передачи|for\s+transmission\s+to)", s, re.I):
+            for t in TITLED.finditer(s):
+                out.add(resolve(t.group("name"), context=text, case="datv"), t.group("name"),
+                        ln.start + t.start("name"), ln.start + t.end("name"), "rule:transmit_to", 0.8)
+    return out.values
+
+
+def _english_date(s: str) -> bool:
+    from opis.extract.dates import find_dates
+
+    return bool(find_dates(s))
+
+
+def _stamp(line: str) -> bool:
+    from opis.extract.classification import classification_line
+
+    return bool(classification_line(line)) or bool(re.match(r"^\s*(?:Translated|Перевод|Экз\.|№|No\.)", line))
+
+
+def _destination(out: _Collector, ln: Line, d: re.Match[str], text: str) -> None:
+    """The comma-separated parts after a destination city: bodies and titled persons."""
+    rest, base = d.group("rest"), ln.start + d.start("rest")
+    pos = 0
+    for piece in rest.split(","):
+        a = base + pos + len(piece) - len(piece.lstrip())
+        pos += len(piece) + 1
+        p = piece.strip()
+        if not p:
+            continue
+        found = body(p)
+        if found is not None:
+            out.add(found, p, a, a + len(p), "rule:destination", 0.85)
+            continue
+        t = TITLED.search(p)
+        if t:
+            name = t.group("name")
+            s = a + t.start("name")
+            out.add(resolve(name, context=text, case="datv"), name, s, s + len(name), "rule:destination", 0.8)
 
 
 def destination_place(lay: Layout) -> tuple[str, int, int] | None:
     """The place of a destination line ("Москва" of "Москва, ЦК КПСС")."""
-    for ln in lay.head[:15]:
+    for ln in _opening(lay, 15):
         d = DESTINATION.match(ln.text)
-        if d and body(d.group("body")):
+        if d and place_name(d.group("place")) and not _english_date(d.group("rest")):
             return d.group("place"), ln.start + d.start("place"), ln.start + d.end("place")
     return None
 
 
 def _signature_lines(lay: Layout) -> list[tuple[str, int, int]]:
-    """Signatures in the closing block: (as written, start, end)."""
+    """Signatures in the closing block: (line, start, end of the name)."""
     out = []
     for ln in lay.tail[:8]:
         s = ln.text
+        dr = DRAFTED.match(s)
+        if dr:
+            if re.search(r"[A-Za-zА-Яа-яЁё]{2,}", dr.group("sig")):
+                out.append((s.strip(), ln.start + dr.start("sig"), ln.start + dr.end("sig")))
+            else:
+                out.append(("", ln.start, ln.start))  # the recorder is not known
+            continue
+        if re.search(r"разослано|distribution", s, re.I):
+            break
         if NOT_SIGNATURE.search(s) or is_folio(s):
-            if re.search(r"разослано|distribution", s, re.I):
-                break
             continue
         m = SIGNED_FULL.match(s) or SIGNATURE.match(s)
         if m:
-            sig = m.group("sig")
+            sig = m.group("sig").strip()
+            if place_name(sig) and sig.isalpha() and not sig.isupper():
+                continue  # a city alone ("Бухарест") closes the document, it does not sign it
             out.append((s.strip(), ln.start + m.start("sig"), ln.start + m.end("sig")))
             continue
         whole = body(s)
@@ -120,76 +244,130 @@ def _signature_lines(lay: Layout) -> list[tuple[str, int, int]]:
     return out
 
 
+def _heading_body(lay: Layout, opening: list[Line]) -> Value | None:
+    """A protocol extract, minutes or decision is authored by the body that met."""
+    block = [ln for ln in opening[:8]]
+    for i, ln in enumerate(block):
+        if not BODY_HEAD.search(ln.text):
+            continue
+        for cand in block[i:i + 3]:
+            m = DECIDING.search(cand.text)
+            if m:
+                party = body(m.group("body"), loose=True)
+                if party is not None:
+                    a, b = cand.start + m.start("body"), cand.start + m.end("body")
+                    return _party_value("author", party, lay.text[a:b], a, b, "rule:deciding_body", 0.9)
+    return None
+
+
+def _heading_person(lay: Layout, opening: list[Line]) -> Value | None:
+    """A speech, statement or diary is by the person its heading names."""
+    for i, ln in enumerate(opening):
+        if not SENT_HEADINGS.match(ln.text):
+            continue
+        block = opening[i:i + 4]
+        joined = "\n".join(x.text.strip() for x in block)
+        for pattern in HEADING_PERSON:
+            m = pattern.search(joined) or pattern.search(joined.replace("\n", " "))
+            if m:
+                name = m.group("p").strip(" .,")
+                party = body(name) or resolve(name, type="PER", context=lay.text, case="gent")
+                if party is not None:
+                    start = lay.text.find(name, ln.start)
+                    return _party_value("author", party, name, start, start + len(name),
+                                        "rule:heading_person", 0.85)
+        # a name in capitals closing a Russian heading: "... КНДР НАМ ИРА"
+        caps = re.search(r"((?:\b[А-ЯЁ]{2,}\b\s*){1,3})$", block[1].text if len(block) > 1 else "")
+        if caps:
+            tokens = [t for t in caps.group(1).split() if re.search(r"[АЕЁИОУЫЭЮЯ]", t)]
+            if tokens:
+                name = " ".join(tokens)
+                party = resolve(name, type="PER", context=lay.text, case="gent")
+                if party is not None:
+                    start = lay.text.find(name, block[1].start)
+                    return _party_value("author", party, name, start, start + len(name),
+                                        "rule:heading_person", 0.7)
+    return None
+
+
 def authors(lay: Layout) -> list[Value]:
     """Authors (and signatories) of the document."""
     text = lay.text
-    out: list[Value] = []
-    opening = [ln for ln in lay.lines if not ln.blank][:15]
-    # a protocol extract speaks for the body that decided
-    for ln in opening:
-        p = PROTOCOL_HEAD.search(ln.text)
-        if p:
-            hit = find_body(ln.text[p.end():])
-            if hit:
-                party, a, b = hit
-                off = ln.start + p.end()
-                full = _full_body(party, text)
-                return [_party_value("author", full, text[off + a: off + b], off + a, off + b,
-                                     "rule:protocol_body", 0.9)]
-    # a TASS statement is TASS's: its heading says so
+    opening = _opening(lay)
+    found = _heading_body(lay, opening)
+    if found:
+        return [found]
     for ln in opening:
         m = TASS.search(ln.text)
         if m and len(words(ln.text)) <= 4:
             return [_tass(ln.start + m.start(), ln.start + m.end(), m.group(0), 0.9)]
-    for ln in lay.head[:15]:
+    for ln in [x for x in lay.lines if not x.blank][:15]:
+        n = NOTE.match(ln.text)
+        if n:
+            party = body(n.group("a"))
+            if party:
+                a, b = ln.start + n.start("a"), ln.start + n.end("a")
+                return [_party_value("author", party, n.group("a"), a, b, "rule:note_formula", 0.85)]
+    out = _Collector("author")
+    for ln in opening:
         f = FROM_LINE.match(ln.text)
         if f:
-            for part, a, b in _names_in(ln, "names", f):
-                party = resolve(part, context=text)
-                if party:
-                    out.append(_party_value("author", party, part, a, b, "rule:from", 0.85))
-    if out:
-        return out
+            first = f.group("names").split(",")[0].strip()
+            if len(first.split()) == 1 and re.match(r"[A-Za-z]", first):
+                continue  # a cable's FROM: is the post (a city), not a person
+            out.add(resolve(first, context=text), first, ln.start + f.start("names"),
+                    ln.start + f.start("names") + len(first), "rule:from", 0.85)
+        ft = FROM_TO.match(ln.text)
+        if ft and len(words(ln.text)) <= 16:
+            a = TITLES_EN.sub("", ft.group("a"))
+            out.add(resolve(a, context=text), ft.group("a"), ln.start + ft.start("a"),
+                    ln.start + ft.end("a"), "rule:heading_from", 0.8)
+    if out.values:
+        return out.values
+    hp = _heading_person(lay, opening)
+    if hp:
+        return [hp]
+    signed = []
     for as_written, a, b in _signature_lines(lay):
-        party = resolve(text[a:b], context=text)
+        if a == b:
+            return []  # "Запись составил [illegible]": the author is not known
+        party = resolve(text[a:b], context=text, case="nomn")
         if party is None:
             continue
-        out.append(_party_value("author", party, text[a:b], a, b, "rule:signature", 0.85))
+        signed.append(_party_value("author", party, text[a:b], a, b, "rule:signature", 0.85))
         if party.kind == "person":
-            out.append(_party_value("signatory", party, as_written, a, b, "rule:signature", 0.85))
-        break
-    if not out:
-        m = TASS_SAYS.search(text)
-        if m:
-            out.append(_tass(m.start(), m.end(), m.group(0), 0.8))
-    return out
+            signed.append(_party_value("signatory", party, as_written, a, b, "rule:signature", 0.85))
+        return signed
+    c = COMPOSED_BY.search(text)
+    if c:
+        party = body(c.group("b"), loose=True)
+        if party:
+            return [_party_value("author", party, c.group("b"), c.start("b"), c.end("b"),
+                                 "rule:composed_by", 0.8)]
+    m = TASS_SAYS.search(text)
+    if m:
+        return [_tass(m.start(), m.end(), m.group(0), 0.8)]
+    return []
 
 
 def _tass(start: int, end: int, as_written: str, confidence: float) -> Value:
     return _party_value("author", body("ТАСС"), as_written, start, end, "rule:tass", confidence)
 
 
-def _full_body(party: Party, text: str) -> Party:
-    """"Бюро Президиума ЦК" in a heading is the CPSU's body: prefer the full form the
-    document itself signs with."""
-    signed = [p for p, _, _ in _all_bodies(text)]
-    for p in signed:
-        if p.name.startswith(party.name) and len(p.name) > len(party.name):
-            return p
-    return party
-
-
-def _all_bodies(text: str):
-    pos = 0
-    while True:
-        hit = find_body(text[pos:])
-        if not hit:
-            return
-        party, a, b = hit
-        yield party, pos + a, pos + b
-        pos += b
+def note_recipient(lay: Layout) -> list[Value]:
+    """The addressee named in a diplomatic note's opening formula."""
+    for ln in [x for x in lay.lines if not x.blank][:15]:
+        n = NOTE.match(ln.text)
+        if n:
+            r = n.group("r")
+            party = body(r) or body(" ".join(r.split()[:8]))
+            if party:
+                a = ln.start + n.start("r")
+                return [_party_value("recipient", party, r, a, a + len(r), "rule:note_formula", 0.8)]
+    return []
 
 
 def extract_parties(text: str) -> list[Value]:
     lay = layout(text)
-    return authors(lay) + recipients(lay)
+    rec = recipients(lay) or note_recipient(lay)
+    return authors(lay) + rec

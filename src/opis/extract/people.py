@@ -30,27 +30,51 @@ class Party:
                 "authority_id": self.authority_id, "kind": self.kind}
 
 
-# Bodies we must recognise even without the authority file: (pattern, canonical, English)
+# Bodies and offices we must recognise even without the authority file:
+# (pattern, canonical, English). Patterns see the phrase after `normalize_body`.
 _BODIES: list[tuple[str, str, str]] = [
-    (r"бюро\s+президиума\s+цк(?:\s+кпсс)?", "Бюро Президиума ЦК КПСС",
-     "Bureau of the CC CPSU Presidium"),
-    (r"президиум\w*\s+цк(?:\s+кпсс)?", "Президиум ЦК КПСС", "CC CPSU Presidium"),
-    (r"политбюро\s+цк(?:\s+вкп\s*\(б\))?", "Политбюро ЦК ВКП(б)", "Politburo of the CC VKP(b)"),
-    (r"цк\s+кпсс|центральн\w+\s+комитет\w*\s+кпсс|central\s+committee\s+of\s+the\s+cpsu|cpsu\s+central\s+committee|cc\s+cpsu",
-     "ЦК КПСС", "CPSU Central Committee"),
+    (r"бюро\s+президиума\s+цк\s+кпсс", "Бюро Президиума ЦК КПСС", "Bureau of the CC CPSU Presidium"),
+    (r"президиум\s+цк\s+кпсс", "Президиум ЦК КПСС", "CC CPSU Presidium"),
+    (r"политбюро\s+цк\s+вкп\s*\(б\)", "Политбюро ЦК ВКП(б)", "Politburo of the CC VKP(b)"),
+    (r"цк\s+кпсс|central\s+committee\s+of\s+the\s+(?:cpsu|communist\s+party\s+of\s+the\s+soviet\s+union)|"
+     r"cpsu\s+central\s+committee|cc\s+cpsu", "ЦК КПСС", "CPSU Central Committee"),
     (r"цк\s+вкп\s*\(б\)", "ЦК ВКП(б)", "Central Committee of the VKP(b)"),
-    (r"цк\s+кпк|central\s+committee\s+of\s+the\s+ccp|ccp\s+central\s+committee", "ЦК КПК",
-     "CCP Central Committee"),
-    (r"цк\s+тпк|central\s+committee\s+of\s+the\s+wpk|wpk\s+central\s+committee", "ЦК ТПК",
-     "WPK Central Committee"),
-    (r"мид\s+ссср|министерств\w+\s+иностранных\s+дел\s+ссср|soviet\s+foreign\s+ministry|ussr\s+ministry\s+of\s+foreign\s+affairs",
-     "МИД СССР", "USSR Ministry of Foreign Affairs"),
+    (r"цк\s+кпк|ccp\s+central\s+committee", "ЦК КПК", "CCP Central Committee"),
+    (r"цк\s+тпк|wpk\s+central\s+committee", "ЦК ТПК", "WPK Central Committee"),
+    (r"мид\s+ссср|soviet\s+foreign\s+ministry|ussr\s+ministry\s+of\s+foreign\s+affairs|"
+     r"ministry\s+of\s+foreign\s+affairs\s+of\s+the\s+(?:ussr|union\s+of\s+soviet\s+socialist\s+republics)",
+     "МИД СССР", "Soviet Foreign Ministry"),
     (r"совет\w*\s+министров\s+ссср|ussr\s+council\s+of\s+ministers", "Совет Министров СССР",
      "USSR Council of Ministers"),
     (r"тасс|tass", "ТАСС", "TASS"),
-    (r"department\s+of\s+state|state\s+department|госдепартамент\w*", "Государственный департамент США",
-     "Department of State"),
+    (r"department\s+of\s+state|state\s+department|госдепартамент\w*|государственн\w+\s+департамент\w*(?:\s+сша)?",
+     "Государственный департамент США", "Department of State"),
+    (r"(?:the\s+)?secretary\s+of\s+state|государственн\w+\s+секретар\w+\s+сша",
+     "Государственный секретарь США", "Secretary of State"),
+    (r"(?:the\s+)?president(?:\s+of\s+the\s+united\s+states)?|президент\w*\s+сша",
+     "Президент США", "President of the United States"),
+    (r"(?:the\s+)?embassy\s+of\s+the\s+united\s+states\s+of\s+america|amembassy\s+moscow|"
+     r"american\s+embassy,?\s+moscow|us\s+embassy\s+in\s+moscow|посольств\w+\s+сша(?:\s+в\s+ссср)?",
+     "Посольство США в СССР", "US Embassy in Moscow"),
 ]
+# Long forms in documents -> the abbreviations canonical names use
+_ABBREVIATIONS: list[tuple[str, str]] = [
+    (r"коммунистическ\w+\s+парти\w+\s+советского\s+союза", "КПСС"),
+    (r"коммунистическ\w+\s+парти\w+\s+чехословакии", "КПЧ"),
+    (r"коммунистическ\w+\s+парти\w+\s+китая", "КПК"),
+    (r"трудов\w+\s+парти\w+\s+кореи", "ТПК"),
+    (r"польск\w+\s+объединенн\w+\s+рабоч\w+\s+парти\w+", "ПОРП"),
+    (r"венгерск\w+\s+парти\w+\s+трудящихся", "ВПТ"),
+    (r"социалистическ\w+\s+един\w+\s+парти\w+\s+германии", "СЕПГ"),
+    (r"министерств\w+\s+иностранных\s+дел\s+(?:ссср|союза\s+советских\s+социалистических\s+республик)", "МИД СССР"),
+    (r"соединенных\s+штатов\s+америки", "США"),
+    (r"центральн\w+\s+комитет\w*", "ЦК"),
+    (r"политическ\w+\s+бюро", "Политбюро"),
+]
+# organs whose names are canonical even when the authority does not list them
+_ORGAN = re.compile(r"\b(?:ЦК|Политбюро|Президиум|Секретариат|Пленум|МИД|отдел|Посольство|Министерство)\b")
+
+
 # the one pseudonym every reader of Stalin's cables needs
 _PSEUDONYMS = {"филиппов": "Сталин", "filippov": "Сталин", "фын си": "Сталин", "fyn si": "Сталин"}
 _EN_FALLBACK = {"Сталин": "Joseph Stalin"}
@@ -62,12 +86,49 @@ _INITIALS = re.compile(r"(?:\b[A-ZА-ЯЁ]\.\s*){1,3}")
 _SIGNED = re.compile(r"\(signed\)|/s/|\(подпись\)|/подпись/", re.I)
 
 
-def body(as_written: str) -> Party | None:
-    """A known body named in `as_written` (the whole phrase must be the body)."""
+def normalize_body(phrase: str, soviet: bool = True) -> str:
+    """"Президиума ЦК" -> "Президиум ЦК КПСС", "Политического бюро ЦК Коммунистической
+    партии Чехословакии" -> "Политбюро ЦК КПЧ", "Дальневосточным отделом МИД СССР" ->
+    "Дальневосточный отдел МИД СССР": long party names to abbreviations, the head noun
+    phrase to the nominative, and a bare "ЦК" of a Soviet document is the CPSU's."""
+    s = " ".join(phrase.strip(" .,:;*").split())
+    if not re.search(r"[А-Яа-яЁё]", s):
+        return s
+    for pattern, abbr in _ABBREVIATIONS:
+        s = re.sub(pattern, abbr, s, flags=re.I)
+    words = s.split()
+    out = []
+    for i, w in enumerate(words):
+        if w.isupper() or not re.match(r"[А-Яа-яЁё]", w):
+            out += words[i:]
+            break
+        p = _morph().parse(w.lower())[0]
+        form = p.inflect({"nomn"}) if "NOUN" in p.tag or "ADJF" in p.tag else None
+        new = form.word if form else w.lower()
+        out.append(new[:1].upper() + new[1:] if i == 0 else new)
+        if "NOUN" in p.tag:
+            out += words[i + 1:]
+            break
+    s = " ".join(out)
+    if soviet and re.search(r"\bЦК$", s):
+        s += " КПСС"
+    return s
+
+
+def body(as_written: str, loose: bool = False) -> Party | None:
+    """The body named by the whole phrase `as_written`; with `loose`, also an organ
+    ("Политбюро ЦК ПОРП") that the table does not list, under its normalised name."""
     s = " ".join(as_written.strip(" .,:;*").split())
-    for pattern, name, en in _BODIES:
-        if re.fullmatch(rf"(?:в\s+|the\s+)?(?:{pattern})\.?", s, re.I):
-            return Party(name, en, None, "body", "rule:body")
+    s = re.sub(r"^(?:в|во|the|to\s+the)\s+", "", s, flags=re.I)
+    if not s:
+        return None
+    norm = normalize_body(s) if re.match(r"[А-Яа-яЁё]", s) else s
+    for cand in (s, norm):
+        for pattern, name, en in _BODIES:
+            if re.fullmatch(rf"(?:{pattern})\.?", cand, re.I):
+                return Party(name, en, None, "body", "rule:body")
+    if loose and _ORGAN.search(norm):
+        return Party(norm, None, None, "body", "rule:body.normalized")
     return None
 
 
@@ -101,8 +162,38 @@ def _morph():
     return pymorphy3.MorphAnalyzer()
 
 
-def _fallback_nominative(as_written: str) -> str:
-    """Strip titles and initials and put the surname into the nominative (pymorphy3)."""
+_VOWELS = re.compile(r"[аеёиоуыэюяАЕЁИОУЫЭЮЯ]")
+
+
+def _east_asian(tokens: list[str]) -> bool:
+    """"Ким Ир Сен", "Мао Цзэдун", "Нам Ир": short syllabic tokens, kept whole."""
+    tokens = tokens[:-1] + [_strip_case_ending(tokens[-1])] if tokens else tokens
+    return (len(tokens) >= 2 and len(tokens[0]) <= 4
+            and all(len(_VOWELS.findall(t)) <= 2 for t in tokens)
+            and all(re.match(r"[А-ЯЁ]", t) for t in tokens))
+
+
+def _strip_case_ending(token: str) -> str:
+    """Case ending of the last syllable of an East Asian name: Цзэдуну -> Цзэдун,
+    Ира -> Ир, Эньлаю -> Эньлай."""
+    low = token.lower()
+    if re.search(r"[аеиоуэ][юя]$", low):
+        return token[:-1] + "й"
+    for ending in ("ом", "ем", "а", "у", "е", "ю", "я"):
+        stem = token[: -len(ending)]
+        if low.endswith(ending) and len(stem) >= 2 and not _VOWELS.match(stem[-1]):
+            return stem
+    return token
+
+
+def _cap(word: str) -> str:
+    return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+
+
+def _fallback_nominative(as_written: str, case: str | None = None) -> str:
+    """Strip titles and initials and put the surname into the nominative (pymorphy3).
+    `case` is the case the name is written in when the place it stands tells it:
+    a signature is in the nominative and is kept as written."""
     s = _SIGNED.sub(" ", as_written)
     s = _TITLES.sub("", s.strip())
     s = _INITIALS.sub(" ", s)
@@ -110,13 +201,22 @@ def _fallback_nominative(as_written: str) -> str:
     tokens = [t for t in re.findall(r"[A-Za-zА-Яа-яЁё\-]+", s) if len(t) > 1]
     if not tokens:
         return as_written.strip()
+    caps = [_cap(t) for t in tokens]
+    if _east_asian(caps):
+        if case != "nomn":
+            caps[-1] = _strip_case_ending(caps[-1])
+        return " ".join(caps)
     if len(tokens) > 1 and all(re.match(r"[A-Za-z]", t) for t in tokens):
         word = tokens[-1]
     else:
         word = tokens[0]
     if not re.match(r"[А-Яа-яЁё]", word):
         return word[:1].upper() + word[1:].lower() if word.isupper() else word
+    if case == "nomn":
+        return _cap(word)
     parses = _morph().parse(word.lower())
+    if case:
+        parses = [p for p in parses if case in p.tag] or parses
 
     def rank(p) -> int:
         tag = p.tag
@@ -132,20 +232,25 @@ def _fallback_nominative(as_written: str) -> str:
     norm = best.normal_form if best is not None and rank(best) < 3 else word.lower()
     if "ё" not in word.lower():
         norm = norm.replace("ё", "е")
-    return "-".join(part[:1].upper() + part[1:] for part in norm.split("-"))
+    return _cap(norm)
 
 
-def nominative(as_written: str) -> str:
-    """Canonical short form (surname in the nominative) of a name as written."""
+def nominative(as_written: str, case: str | None = None) -> str:
+    """Canonical short form (surname in the nominative) of a name as written; a name
+    known to be in the nominative already (a signature) is only tidied. Without a case
+    hint the entities module's normaliser is used when it is there."""
+    if case is not None:
+        # the place in the document tells the case: the rule-based form is reliable
+        return _fallback_nominative(as_written, case)
     try:
         from opis.entities.names import nominative as entity_nominative
     except ImportError:
-        return _fallback_nominative(as_written)
+        return _fallback_nominative(as_written, case)
     try:
         out = entity_nominative(as_written)
     except Exception:
-        return _fallback_nominative(as_written)
-    return out or _fallback_nominative(as_written)
+        return _fallback_nominative(as_written, case)
+    return out or _fallback_nominative(as_written, case)
 
 
 def split_addressees(text: str) -> list[str]:
@@ -166,8 +271,10 @@ def split_addressees(text: str) -> list[str]:
     return [p.strip(" .;:") for p in parts if p.strip(" .;:")]
 
 
-def resolve(as_written: str, type: str | None = None, context: str | None = None) -> Party | None:
-    """Who `as_written` names: authority entry when linked, else a rule-made Party."""
+def resolve(as_written: str, type: str | None = None, context: str | None = None,
+            case: str | None = None) -> Party | None:
+    """Who `as_written` names: authority entry when linked, else a rule-made Party.
+    `case` ("nomn", "datv", "gent") is the grammatical case the place implies."""
     s = as_written.strip()
     if not re.search(r"[A-Za-zА-Яа-яЁё]{2,}", s):
         return None
@@ -181,7 +288,7 @@ def resolve(as_written: str, type: str | None = None, context: str | None = None
         if link is None and found is None:
             # the authority may know the bare surname better than the phrase
             try:
-                link = auth.link(nominative(s), type=type, context=context)
+                link = auth.link(nominative(s, case), type=type, context=context)
             except Exception:
                 link = None
         if link is not None:
@@ -194,10 +301,17 @@ def resolve(as_written: str, type: str | None = None, context: str | None = None
         return found
     if type not in (None, "PER"):
         return None
-    name = nominative(s)
-    if name.lower() in _PSEUDONYMS:
-        real = _PSEUDONYMS[name.lower()]
-        return Party(real, _EN_FALLBACK.get(real), None, "person", "rule:pseudonym")
+    bare = " ".join(_TITLES.sub("", _SIGNED.sub(" ", s)).split()).strip(" .,").lower()
+    for key in (bare, nominative(s, case).lower()):
+        if key in _PSEUDONYMS:
+            real = _PSEUDONYMS[key]
+            return Party(real, _EN_FALLBACK.get(real), None, "person", "rule:pseudonym")
+    if re.fullmatch(r"[A-Za-z\u00C0-\u024F .\-']+", bare):
+        # a Latin-script name without an authority entry stays as written
+        latin = " ".join(w.capitalize() if w.isupper() else w for w in
+                         _TITLES.sub("", _SIGNED.sub(" ", s)).split()).strip(" .,")
+        return Party(latin, latin, None, "person", "rule:latin_name")
+    name = nominative(s, case)
     if not re.match(r"[A-ZА-ЯЁ]", name):
         return None
     return Party(name, None, None, "person", "pymorphy3", _initials(s))
