@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from opis.model import RESTRICTED
 from opis.search.engine import facets, make_snippet, render_snippet, search
@@ -239,3 +241,17 @@ def test_update_replaces_search_index(store, plain_record):
     assert store.save_record(plain_record("r.txt", "Новый текст о Микояне.")) == "updated"
     assert search(store, "Маленков").total == 0
     assert search(store, "Микоян").total == 1
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=60) | st.lists(st.sampled_from(
+    ['"', "(", ")", "-", "*", "OR", "NOT", "AND", "ТАСС", "Ким", "Mikoyan", "NEAR", ":", "^", "'", ";"]
+)).map(" ".join))
+def test_search_raises_only_query_error_on_any_text(store, plain_record, text):
+    if store.count_records() == 0:
+        store.save_record(plain_record("t.txt", TASS))
+    try:
+        res = search(store, text)
+    except QueryError:
+        return
+    assert res.total == len(res.hits) <= 1

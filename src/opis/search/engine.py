@@ -16,7 +16,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import ColumnElement, exists, select
 
 from opis.search import lemmas as lx
-from opis.search.query import Expander, Node, QueryError, has_phrase, index_plan, marks, parse
+from opis.search.query import Expander, Node, QueryError, evaluate, has_phrase, index_plan, marks, parse
 from opis.store.repository import Store, visible
 from opis.store.schema import documents, mentions, paragraphs, records
 
@@ -150,7 +150,7 @@ def _matching_documents(
         )
         best: dict[int, _DocMatch] = {}
         for r in conn.execute(stmt):
-            if exact and not marks(node, lx.words(r.text)):
+            if exact and not evaluate(node, lx.words(r.text)):
                 continue
             cur = best.get(r.document_id)
             if cur is None or r.score > cur.score:
