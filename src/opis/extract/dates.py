@@ -35,6 +35,9 @@ ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 
          "IX": 9, "X": 10, "XI": 11, "XII": 12}
 
 _RU_MON = r"(?P<mon>(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)[ьяе]|марта?|марте|августа?|августе|ма[йяе]|янв|февр?|мар|апр|авг|сент?|окт|нояб?|дек)\.?(?![а-яё])"
+# a month standing without a day is in the nominative or prepositional ("сентябрь",
+# "в сентябре"); the genitive belongs to a day, and a lost day must not make a month date
+_RU_MON_ALONE = r"(?P<mon>(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)[ье]|марте?|августе?|ма[йе])(?![а-яё])"
 _EN_MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![a-z])"
 # a year: 1952, "19 52" (OCR splits typed years), or two digits when followed by "г"
 _YEAR = r"(?P<year>(?:1[89]|20)\s?\d{2}(?!\d)|\d{2}(?=\s*г(?![а-яё]{2})))"
@@ -65,7 +68,8 @@ PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     # March 1960
     ("rule:date.en_month", re.compile(rf"{_EN_MON},?\s+{_YEAR4}"), "month"),
     # сентябрь 1956 г. / в сентябре 1956 года
-    ("rule:date.ru_month", re.compile(rf"(?<![\d\w]){_RU_MON}\s*{_YEAR4}{_GOD}", re.I), "month"),
+    ("rule:date.ru_month", re.compile(rf"(?<![\d\w])(?<!\d\s){_RU_MON_ALONE}\s*{_YEAR4}{_GOD}", re.I),
+     "month"),
     # 1953 г. / 1953 года
     ("rule:date.ru_year", re.compile(rf"(?<![\d\w.]){_YEAR4}\s*(?:года|год|г\.|г(?![а-яё]))", re.I),
      "year"),
@@ -136,8 +140,12 @@ def find_dates(text: str) -> list[DateMatch]:
     taken: list[tuple[int, int]] = []
     for method, pattern, precision in PATTERNS:
         for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
             d = _build(m, method, precision)
-            if d is None or any(d.start < e and s < d.end for s, e in taken):
+            if d is None:
+                # an impossible date ("31 февраля") is not a date, nor is any part of it
+                taken.append((m.start(), m.end()))
                 continue
             lead = len(d.as_written) - len(d.as_written.lstrip())
             d = DateMatch(d.iso, d.precision, d.start + lead, d.end, d.as_written, d.method)

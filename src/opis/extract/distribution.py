@@ -31,7 +31,7 @@ def _entry(part: str, start: int, context: str) -> Value | None:
         return value("distribution", {"name": "дело", "name_en": "file", "authority_id": None,
                                       "copies": copies},
                      part.strip(), start, start + len(part.rstrip()), "rule:distribution.file", 0.9)
-    party = resolve(name_part, context=context)
+    party = resolve(name_part, context={"signature": True}, case="datv")
     if party is None:
         return None
     v = party.as_value()

@@ -74,6 +74,10 @@ SENT_HEADINGS = re.compile(r"^\s*(?:ЗАЯВЛЕНИЕ|СТЕНОГРАММА|Р
                            r"From the diary|Diary)")
 
 
+# names in signature and address positions: the authority may trust a surname alone there
+SIGNED = {"signature": True}
+
+
 def _party_value(field: str, party: Party, as_written: str, start: int, end: int,
                  method: str, confidence: float) -> Value:
     return value(field, party.as_value(), as_written, start, end,
@@ -144,17 +148,17 @@ def recipients(lay: Layout) -> list[Value]:
         ft = FROM_TO.match(s)
         if ft and len(words(s)) <= 16:
             for part, a, b in _parts(ft.group("r"), ln.start + ft.start("r")):
-                out.add(resolve(TITLES_EN.sub("", part), context=text), part, a, b, "rule:heading_to", 0.8)
+                out.add(resolve(TITLES_EN.sub("", part), context=SIGNED), part, a, b, "rule:heading_to", 0.8)
             continue
         m = ADDRESSEE.match(s)
         if m and len(words(m.group("names"))) <= 12:
             for part, a, b in _parts(m.group("names"), ln.start + m.start("names")):
-                out.add(resolve(part, context=text, case="datv"), part, a, b, "rule:addressee", 0.9)
+                out.add(resolve(part, context=SIGNED, case="datv"), part, a, b, "rule:addressee", 0.9)
             continue
         f = FOR_LINE.match(s)
         if f:
             names = f.group("names")
-            out.add(body(names) or resolve(names, context=text), names,
+            out.add(body(names) or resolve(names, context=SIGNED), names,
                     ln.start + f.start("names"), ln.start + f.end("names"), "rule:memorandum_for", 0.85)
             continue
         d = DESTINATION.match(s)
@@ -168,7 +172,7 @@ def recipients(lay: Layout) -> list[Value]:
             continue
         if re.match(r"^\s*(?:для\s+передачи|for\s+transmission\s+to)", s, re.I):
             for t in TITLED.finditer(s):
-                out.add(resolve(t.group("name"), context=text, case="datv"), t.group("name"),
+                out.add(resolve(t.group("name"), context=SIGNED, case="datv"), t.group("name"),
                         ln.start + t.start("name"), ln.start + t.end("name"), "rule:transmit_to", 0.8)
     return out.values
 
@@ -203,7 +207,7 @@ def _destination(out: _Collector, ln: Line, d: re.Match[str], text: str) -> None
         if t:
             name = t.group("name")
             s = a + t.start("name")
-            out.add(resolve(name, context=text, case="datv"), name, s, s + len(name), "rule:destination", 0.8)
+            out.add(resolve(name, context=SIGNED, case="datv"), name, s, s + len(name), "rule:destination", 0.8)
 
 
 def destination_place(lay: Layout) -> tuple[str, int, int] | None:
@@ -271,7 +275,7 @@ def _heading_person(lay: Layout, opening: list[Line]) -> Value | None:
             m = pattern.search(joined) or pattern.search(joined.replace("\n", " "))
             if m:
                 name = m.group("p").strip(" .,")
-                party = body(name) or resolve(name, type="PER", context=lay.text, case="gent")
+                party = body(name) or resolve(name, type="PER", context=SIGNED, case="gent")
                 if party is not None:
                     start = lay.text.find(name, ln.start)
                     return _party_value("author", party, name, start, start + len(name),
@@ -282,7 +286,7 @@ def _heading_person(lay: Layout, opening: list[Line]) -> Value | None:
             tokens = [t for t in caps.group(1).split() if re.search(r"[АЕЁИОУЫЭЮЯ]", t)]
             if tokens:
                 name = " ".join(tokens)
-                party = resolve(name, type="PER", context=lay.text, case="gent")
+                party = resolve(name, type="PER", context=SIGNED, case="gent")
                 if party is not None:
                     start = lay.text.find(name, block[1].start)
                     return _party_value("author", party, name, start, start + len(name),
@@ -315,12 +319,12 @@ def authors(lay: Layout) -> list[Value]:
             first = f.group("names").split(",")[0].strip()
             if len(first.split()) == 1 and re.match(r"[A-Za-z]", first):
                 continue  # a cable's FROM: is the post (a city), not a person
-            out.add(resolve(first, context=text), first, ln.start + f.start("names"),
+            out.add(resolve(first, context=SIGNED), first, ln.start + f.start("names"),
                     ln.start + f.start("names") + len(first), "rule:from", 0.85)
         ft = FROM_TO.match(ln.text)
         if ft and len(words(ln.text)) <= 16:
             a = TITLES_EN.sub("", ft.group("a"))
-            out.add(resolve(a, context=text), ft.group("a"), ln.start + ft.start("a"),
+            out.add(resolve(a, context=SIGNED), ft.group("a"), ln.start + ft.start("a"),
                     ln.start + ft.end("a"), "rule:heading_from", 0.8)
     if out.values:
         return out.values
@@ -331,7 +335,7 @@ def authors(lay: Layout) -> list[Value]:
     for as_written, a, b in _signature_lines(lay):
         if a == b:
             return []  # "Запись составил [illegible]": the author is not known
-        party = resolve(text[a:b], context=text, case="nomn")
+        party = resolve(text[a:b], context=SIGNED, case="nomn")
         if party is None:
             continue
         signed.append(_party_value("author", party, text[a:b], a, b, "rule:signature", 0.85))

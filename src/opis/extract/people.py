@@ -271,10 +271,12 @@ def split_addressees(text: str) -> list[str]:
     return [p.strip(" .;:") for p in parts if p.strip(" .;:")]
 
 
-def resolve(as_written: str, type: str | None = None, context: str | None = None,
+def resolve(as_written: str, type: str | None = None, context: dict | str | None = None,
             case: str | None = None) -> Party | None:
     """Who `as_written` names: authority entry when linked, else a rule-made Party.
-    `case` ("nomn", "datv", "gent") is the grammatical case the place implies."""
+    `case` ("nomn", "datv", "gent") is the grammatical case the place implies;
+    `context` is passed to the authority (a dict: "signature" True for names in signature
+    or address position, "initials", "year")."""
     s = as_written.strip()
     if not re.search(r"[A-Za-zА-Яа-яЁё]{2,}", s):
         return None
@@ -296,6 +298,7 @@ def resolve(as_written: str, type: str | None = None, context: str | None = None
             kind = "person" if getattr(entry, "type", "PER") == "PER" else "body"
             return Party(entry.name, getattr(entry, "en", None), getattr(entry, "id", None),
                          kind, "authority",
+                         getattr(entry, "initials", "") or
                          _initials(getattr(entry, "heading", "") or "", entry.name) or _initials(s))
     if found is not None:
         return found
@@ -324,3 +327,14 @@ def _initials(text: str, surname: str | None = None) -> str | None:
         rest = [w for w in re.findall(r"[А-ЯЁA-Z][а-яёa-z]+", text) if w != surname]
         found = [w[0] for w in rest[:2]]
     return " ".join(f"{c}." for c in found[:2]) or None
+
+
+def authority_initials(authority_id: str | None) -> str | None:
+    """Initials ("А. И.") of an authority entry, for titles."""
+    if not authority_id:
+        return None
+    auth = _authority()
+    entry = auth.get(authority_id) if auth is not None and hasattr(auth, "get") else None
+    if entry is None:
+        return None
+    return getattr(entry, "initials", "") or _initials(getattr(entry, "heading", "") or "", entry.name)

@@ -50,9 +50,11 @@ Step = Callable[[Context], list[Value]]
 
 
 def _with_initials(values: list[Value]) -> list[tuple[dict, str | None]]:
-    from opis.extract.people import _initials
+    """Each party with its Russian initials: the authority's, else as written."""
+    from opis.extract.people import _initials, authority_initials
 
-    return [(v.value, _initials(v.as_written or "")) for v in values]
+    return [(v.value, authority_initials(v.value.get("authority_id")) or _initials(v.as_written or ""))
+            for v in values]
 
 
 def _title(c: Context) -> list[Value]:

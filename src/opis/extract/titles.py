@@ -4,6 +4,7 @@ archives title documents: "Telegram from A. Mikoyan to the CPSU Central Committe
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from opis.extract.lines import value
@@ -31,36 +32,66 @@ _TRANSLIT = dict(zip("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮ
 def _en_person(p: dict[str, Any], initials: str | None) -> str:
     en = p.get("name_en")
     if p.get("kind") == "body":
-        return f"the {en}" if en else p["name"]
+        if not en:
+            return p["name"]
+        return en if len(en.split()) == 1 and en.isupper() else f"the {en}"
     if not en:
         return p["name"]
     parts = en.split()
-    if len(parts) < 2 or " " in p["name"]:  # East Asian names stay whole
-        return en
-    first = parts[0][0] + "."
     ru = (initials or "").split()
-    if len(ru) >= 2:
-        first += " " + _TRANSLIT.get(ru[1][0], ru[1][0]) + "."
+    if len(parts) < 2 or " " in p["name"] or len(ru) < 2:
+        # East Asian names stay whole; without a patronymic (non-Russian names) the
+        # name is given as historians write it
+        return en
+    first = parts[0][0] + ". " + _TRANSLIT.get(ru[1][0], ru[1][0]) + "."
     return f"{first} {parts[-1]}"
 
 
+_ENDINGS = {"gent": "а", "datv": "у"}
+
+
 def _inflect(surname: str, case: str) -> str:
+    """A surname in the genitive or dative: pymorphy3 when it knows the name, else the
+    regular masculine ending for a consonant stem (Пузанов -> Пузанова); names ending in
+    a vowel (Громыко) do not decline."""
     for p in _morph().parse(surname.lower()):
-        if "Surn" in p.tag or "Name" in p.tag:
+        if ("Surn" in p.tag or "Name" in p.tag) and "masc" in p.tag and "nomn" in p.tag:
             form = p.inflect({case})
             if form:
-                w = form.word
-                return "-".join(x[:1].upper() + x[1:] for x in w.split("-"))
+                return "-".join(x[:1].upper() + x[1:] for x in form.word.split("-"))
+    if re.search(r"[бвгджзклмнпрстфхцчшщ]$", surname):
+        return surname + _ENDINGS[case]
+    if surname.endswith("й") and len(surname) > 2:
+        return surname[:-1] + ("я" if case == "gent" else "ю")
     return surname
 
 
 def _ru_person(p: dict[str, Any], initials: str | None, case: str) -> str:
     if p.get("kind") == "body":
-        return p["name"]
-    if " " in p["name"]:
-        return p["name"]
+        return _body_case(p["name"], case)
+    if " " in p["name"]:  # East Asian names: only the last syllable declines
+        *first, last = p["name"].split()
+        return " ".join(first + [_inflect(last, case)])
     name = _inflect(p["name"], case)
     return f"{initials} {name}" if initials else name
+
+
+def _body_case(name: str, case: str) -> str:
+    """"Президент США" -> "Президенту США"; abbreviations (ЦК КПСС) do not decline."""
+    words = name.split()
+    out = []
+    for i, w in enumerate(words):
+        if w.isupper() or not re.match(r"[А-Яа-яЁё]", w):
+            out += words[i:]
+            break
+        p = _morph().parse(w.lower())[0]
+        form = p.inflect({case})
+        new = form.word if form else w.lower()
+        out.append(new[:1].upper() + new[1:] if i == 0 else new)
+        if "NOUN" in p.tag:
+            out += words[i + 1:]
+            break
+    return " ".join(out)
 
 
 def titles(doc_type: str | None, authors: list[tuple[dict, str | None]],
@@ -75,13 +106,14 @@ def titles(doc_type: str | None, authors: list[tuple[dict, str | None]],
                 f"Выписка из протокола № {protocol['number']} заседания {_genitive_body(a['name'])}")
     en, ru = EN_TYPES[doc_type], RU_TYPES[doc_type]
     if authors:
-        en += " from " + " and ".join(_en_person(p, i) for p, i in authors[:2])
+        by = {"press_statement": " by ", "speech": " by ", "report": " by ", "diary": " of "}.get(doc_type, " from ")
+        en += by + " and ".join(_en_person(p, i) for p, i in authors[:2])
         ru += " " + " и ".join(_ru_person(p, i, "gent") for p, i in authors[:2])
     if recipients:
         en += " to " + " and ".join(_en_person(p, i) for p, i in recipients[:2])
         first = recipients[0][0]
-        if first.get("kind") == "body":
-            ru += " в " + first["name"]
+        if first.get("kind") == "body" and first["name"].split()[0].isupper():
+            ru += " в " + first["name"]  # an institution: "в ЦК КПСС", "в МИД СССР"
         else:
             ru += " " + " и ".join(_ru_person(p, i, "datv") for p, i in recipients[:2])
     return en, ru

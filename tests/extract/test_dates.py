@@ -1,0 +1,89 @@
+"""Date forms, precision, and the choice of the document's own date."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opis.extract.dates import document_date, extract_date, find_dates, parse_date
+
+
+@pytest.mark.parametrize(
+    ("text", "iso", "precision"),
+    [
+        ("3 ноября 1952 г.", "1952-11-03", "day"),
+        ("3.XI. 19 52 г.", "1952-11-03", "day"),
+        ('30 " октября 1952 года', "1952-10-30", "day"),
+        ("23 сент 1956г.", "1956-09-23", "day"),
+        ("23. IX. 56г.", "1956-09-23", "day"),
+        ("4.XI.1952г.", "1952-11-04", "day"),
+        ("23 February 1952", "1952-02-23", "day"),
+        ("7 March 1960", "1960-03-07", "day"),
+        ("March 7, 1960", "1960-03-07", "day"),
+        ("March 1960", "1960-03", "month"),
+        ("октябрь 1948 г.", "1948-10", "month"),
+        ("1953 г.", "1953", "year"),
+        ("14.III.46 г.", "1946-03-14", "day"),
+        ("«2» апреля 1953 года", "1953-04-02", "day"),
+    ],
+)
+def test_date_forms(text, iso, precision):
+    d = parse_date(text)
+    assert d is not None
+    assert (d.iso, d.precision) == (iso, precision)
+    assert text[d.start:d.end] == d.as_written
+
+
+def test_impossible_dates_are_not_dates():
+    assert parse_date("31 февраля 1952 г.") is None
+    assert parse_date("35.XI.1952 г.") is None
+
+
+def test_date_offsets_point_into_the_text():
+    text = "Отправлено: 23 сент 1956г. в 23.40"
+    d = parse_date(text)
+    assert text[d.start:d.end] == "23 сент 1956г."
+
+
+def test_signature_date_wins_over_narrative_dates():
+    text = (
+        "Товарищу СТАЛИНУ И.В.\n\n"
+        "24 октября 1952 года в речи на заседании Ачесон заявил, что переговоры были безрезультатными.\n\n"
+        "Прошу рассмотреть.\n\nГ. Пушкин\n\n30 \" октября 1952 года\n№ 35/пк\n"
+    )
+    assert document_date(text).iso == "1952-10-30"
+
+
+def test_narrative_dates_alone_give_no_document_date():
+    text = "24 октября 1952 года в речи на заседании Генеральной Ассамблеи Ачесон заявил, что встречи ничего не дали."
+    assert extract_date(text) == []
+
+
+def test_conversation_is_dated_by_its_heading():
+    text = ("Memorandum of Conversation\n7 June 1956\n\n"
+            "Comrade Andropov visited Comrade Rakosi at the Party headquarters at his own request today.\n\n"
+            "Recorded by: [illegible]\nBudapest, 8 June 1956\n")
+    assert document_date(text).iso == "1956-06-08"
+    assert document_date(text, header_first=True).iso == "1956-06-07"
+
+
+def test_extract_date_value_shape():
+    [v] = extract_date("ПУЗАНОВ\n\n23. IX. 57г.\n")
+    assert v.field == "date"
+    assert v.value == {"iso": "1957-09-23", "precision": "day"}
+    assert v.as_written == "23. IX. 57г."
+    assert 0 < v.confidence <= 1 and v.method.startswith("rule:date")
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_date_parser_never_raises(text):
+    for d in find_dates(text):
+        assert 0 <= d.start < d.end <= len(text)
+    extract_date(text)
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet="0123456789 .IVX\"г года ноября сент March,", max_size=40))
+def test_date_parser_never_raises_on_date_like_noise(text):
+    for d in find_dates(text):
+        assert d.precision in ("day", "month", "year")
