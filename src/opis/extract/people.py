@@ -86,6 +86,25 @@ _INITIALS = re.compile(r"(?:\b[A-ZА-ЯЁ]\.\s*){1,3}")
 _SIGNED = re.compile(r"\(signed\)|/s/|\(подпись\)|/подпись/", re.I)
 
 
+def inflect_head(phrase: str, case: str) -> str:
+    """Put the head noun phrase of a body's name into `case` ("Президент США" ->
+    "Президенту США"); the words after the head noun and abbreviations stay as they are."""
+    words = phrase.split()
+    out: list[str] = []
+    for i, w in enumerate(words):
+        if w.isupper() or not re.match(r"[А-Яа-яЁё]", w):
+            out += words[i:]
+            break
+        p = _morph().parse(w.lower())[0]
+        form = p.inflect({case}) if "NOUN" in p.tag or "ADJF" in p.tag else None
+        new = form.word if form else w.lower()
+        out.append(new[:1].upper() + new[1:] if i == 0 else new)
+        if "NOUN" in p.tag:
+            out += words[i + 1:]
+            break
+    return " ".join(out)
+
+
 def normalize_body(phrase: str, soviet: bool = True) -> str:
     """"Президиума ЦК" -> "Президиум ЦК КПСС", "Политического бюро ЦК Коммунистической
     партии Чехословакии" -> "Политбюро ЦК КПЧ", "Дальневосточным отделом МИД СССР" ->
@@ -96,20 +115,7 @@ def normalize_body(phrase: str, soviet: bool = True) -> str:
         return s
     for pattern, abbr in _ABBREVIATIONS:
         s = re.sub(pattern, abbr, s, flags=re.I)
-    words = s.split()
-    out = []
-    for i, w in enumerate(words):
-        if w.isupper() or not re.match(r"[А-Яа-яЁё]", w):
-            out += words[i:]
-            break
-        p = _morph().parse(w.lower())[0]
-        form = p.inflect({"nomn"}) if "NOUN" in p.tag or "ADJF" in p.tag else None
-        new = form.word if form else w.lower()
-        out.append(new[:1].upper() + new[1:] if i == 0 else new)
-        if "NOUN" in p.tag:
-            out += words[i + 1:]
-            break
-    s = " ".join(out)
+    s = inflect_head(s, "nomn")
     if soviet and re.search(r"\bЦК$", s):
         s += " КПСС"
     return s

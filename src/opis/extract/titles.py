@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from opis.extract.lines import value
-from opis.extract.people import _morph
+from opis.extract.people import _morph, inflect_head
 from opis.model import Value
 
 EN_TYPES = {
@@ -68,30 +68,12 @@ def _inflect(surname: str, case: str) -> str:
 
 def _ru_person(p: dict[str, Any], initials: str | None, case: str) -> str:
     if p.get("kind") == "body":
-        return _body_case(p["name"], case)
+        return inflect_head(p["name"], case)
     if " " in p["name"]:  # East Asian names: only the last syllable declines
         *first, last = p["name"].split()
         return " ".join(first + [_inflect(last, case)])
     name = _inflect(p["name"], case)
     return f"{initials} {name}" if initials else name
-
-
-def _body_case(name: str, case: str) -> str:
-    """"Президент США" -> "Президенту США"; abbreviations (ЦК КПСС) do not decline."""
-    words = name.split()
-    out = []
-    for i, w in enumerate(words):
-        if w.isupper() or not re.match(r"[А-Яа-яЁё]", w):
-            out += words[i:]
-            break
-        p = _morph().parse(w.lower())[0]
-        form = p.inflect({case})
-        new = form.word if form else w.lower()
-        out.append(new[:1].upper() + new[1:] if i == 0 else new)
-        if "NOUN" in p.tag:
-            out += words[i + 1:]
-            break
-    return " ".join(out)
 
 
 def titles(doc_type: str | None, authors: list[tuple[dict, str | None]],
