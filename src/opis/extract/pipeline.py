@@ -115,11 +115,15 @@ def _party(v: Value) -> dict[str, Any]:
 
 def summarise(values: list[Value]) -> dict[str, Any]:
     """The `opis extract --format json` shape of a list of Values."""
-    def first(name: str) -> Value | None:
-        return next((v for v in values if v.field == name), None)
-
     def every(name: str) -> list[Value]:
-        return [v for v in values if v.field == name]
+        # an editor's correction replaces what the machine found for that field
+        found = [v for v in values if v.field == name]
+        human = [v for v in found if v.origin == "human"]
+        return human or found
+
+    def first(name: str) -> Value | None:
+        found = every(name)
+        return found[0] if found else None
 
     date, cls, doc_type = first("date"), first("classification"), first("doc_type")
     lang, copies, proto = first("language"), first("copies_made"), first("protocol")
@@ -138,9 +142,8 @@ def summarise(values: list[Value]) -> dict[str, Any]:
         "distribution": [{**_party(v), "copies": v.value.get("copies")} for v in every("distribution")],
         "copies_made": copies.value if copies else None,
         "protocol": proto.value if proto else None,
-        "handling": [v.value for v in every("handling")],
+        "handling": "; ".join(v.value for v in every("handling")) or None,
         "place": place.value if place else None,
-        "citation": (first("citation").value if first("citation") else None),
         "values": [v.to_json() for v in values],
     }
 
@@ -184,7 +187,5 @@ def extract_file(path: str | Path) -> list[dict[str, Any]]:
     out = []
     for doc in record.documents:
         doc.values = extract_metadata(doc, record)
-        summary = summarise(doc.values)
-        summary["doc"] = doc.seq
-        out.append(summary)
+        out.append(summarise(doc.values))
     return out
