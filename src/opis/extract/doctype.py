@@ -29,7 +29,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("telegram", re.compile(_H + r"(?:(?:OUTGOING|INCOMING)\s+)?(?:ТЕЛЕГРАММА|Telegram)", re.I)),
     ("memorandum", re.compile(_H + r"(?:ДОКЛАДНАЯ\s+ЗАПИСКА|ЗАПИСКА|Memorandum)", re.I)),
     ("note", re.compile(_H + r"(?:НОТА\b|СПРАВКА|Note\b|Aide-m[eé]moire)", re.I)),
-    ("letter", re.compile(_H + r"(?:ПИСЬМО|Letter\s+from|Дорог(?:ой|ие)\s+товарищ|Уважаем\w+\s+товарищ|Dear\s+)", re.I)),
+    ("letter", re.compile(_H + r"(?:ПИСЬМО|Letter\s+from|Дорог(?:ой|ая|ие)\s+(?:товарищ|[А-ЯЁ])|Уважаем\w+\s+(?:товарищ|[А-ЯЁ])|Dear\s+)", re.I)),
 ]
 
 # the opening formula of a diplomatic note

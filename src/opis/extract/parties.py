@@ -41,8 +41,12 @@ SIGNATURE = re.compile(
     r"(?:[A-ZА-ЯЁ]\.\s*){1,3}[A-ZА-ЯЁ][\w\-]+|"                   # Г. Пушкин, W. Gomułka
     r"[A-ZА-ЯЁ][a-zа-яё\w]+\s+(?:[A-ZА-ЯЁ]\.\s*){1,2}|"           # Пушкин Г.
     r"[A-ZА-ЯЁ][a-zа-яё\w\-]+(?:\s+[A-Z]\.)?\s+[A-ZА-ЯЁ][a-zа-яё\w\-]+|"  # Dean Rusk, Мао Цзэдун
-    r"[A-ZА-ЯЁ][A-ZА-ЯЁ\-]{3,}"                                    # ФИЛИППОВ, HARRIMAN
+    r"[A-ZА-ЯЁ][A-ZА-ЯЁ\-]{3,}|"                                   # ФИЛИППОВ, HARRIMAN
+    r"[A-ZА-ЯЁ][A-ZА-ЯЁ\-]{1,}(?:\s+[A-ZА-ЯЁ][A-ZА-ЯЁ\-]{1,}){1,2}"     # КИМ ИР СЕН
     r")\s*(?:/[^/]*/)?\s*\.?\s*$")
+# a word without vowels in capitals is an abbreviation (ЦК, СССР): "СЕКРЕТАРЬ ЦК" and
+# "ПОСОЛ СССР В КНР" are positions, not names
+_ABBR = re.compile(r"\b[БВГДЖЗЙКЛМНПРСТФХЦЧШЩ]{2,}\b|\b(?:USSR|USA|CPSU)\b")
 SIGNED_FULL = re.compile(r"^\s*(?:\(signed\)|/s/|\(подпись\))\s*(?P<sig>.+?)\s*$", re.I)
 DRAFTED = re.compile(r"^\s*(?:Drafted\s+by|Recorded\s+by|Запись\s+составил\w*|Записал\w*)\s*:?\s*(?P<sig>.*?)\s*$",
                      re.I)
@@ -236,6 +240,8 @@ def _signature_lines(lay: Layout) -> list[tuple[str, int, int]]:
         if NOT_SIGNATURE.search(s) or is_folio(s):
             continue
         m = SIGNED_FULL.match(s) or SIGNATURE.match(s)
+        if m and _ABBR.search(m.group("sig")):
+            m = None
         if m:
             sig = m.group("sig").strip()
             if place_name(sig) and sig.isalpha() and not sig.isupper():
@@ -248,9 +254,9 @@ def _signature_lines(lay: Layout) -> list[tuple[str, int, int]]:
     return out
 
 
-def _heading_body(lay: Layout, opening: list[Line]) -> Value | None:
+def _heading_body(lay: Layout) -> Value | None:
     """A protocol extract, minutes or decision is authored by the body that met."""
-    block = [ln for ln in opening[:8]]
+    block = [ln for ln in lay.lines if not ln.blank][:10]
     for i, ln in enumerate(block):
         if not BODY_HEAD.search(ln.text):
             continue
@@ -298,7 +304,7 @@ def authors(lay: Layout) -> list[Value]:
     """Authors (and signatories) of the document."""
     text = lay.text
     opening = _opening(lay)
-    found = _heading_body(lay, opening)
+    found = _heading_body(lay)
     if found:
         return [found]
     for ln in opening:
@@ -331,16 +337,22 @@ def authors(lay: Layout) -> list[Value]:
     hp = _heading_person(lay, opening)
     if hp:
         return [hp]
-    signed = []
+    signed: list[Value] = []
+    last_line = None
     for as_written, a, b in _signature_lines(lay):
         if a == b:
-            return []  # "Запись составил [illegible]": the author is not known
+            return signed  # "Запись составил [illegible]": the recorder is not known
+        line_no = text.count("\n", 0, a)
+        if signed and line_no != last_line + 1:
+            break  # co-signatories sign on the lines right below one another
         party = resolve(text[a:b], context=SIGNED, case="nomn")
         if party is None:
             continue
         signed.append(_party_value("author", party, text[a:b], a, b, "rule:signature", 0.85))
         if party.kind == "person":
             signed.append(_party_value("signatory", party, as_written, a, b, "rule:signature", 0.85))
+        last_line = line_no
+    if signed:
         return signed
     c = COMPOSED_BY.search(text)
     if c:
