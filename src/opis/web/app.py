@@ -9,6 +9,7 @@ engine passes `include_restricted=False`.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from pathlib import Path
@@ -28,7 +29,8 @@ from opis.search.engine import facets as search_facets
 from opis.search.engine import search as run_search
 from opis.search.query import QueryError
 from opis.store.repository import Store
-from opis.web import cite, queries
+from opis.export import citations
+from opis.web import queries
 from opis.web.chart import year_bars
 from opis.web.present import (
     CLASSIFICATIONS,
@@ -254,6 +256,13 @@ def create_app(db_url: str) -> FastAPI:
                             f"Record {record_id} has {len(record.documents)} document(s); there is no number {number}.")
         doc = record.documents[number - 1]
         facts = document_facts(doc, record)
+        entities = mention_index(doc)
+        named = {e["id"] for group in entities.values() for e in group}
+        for key in ("authors", "signatories", "recipients", "distribution"):
+            for p in facts[key]:  # link only to entity pages that exist
+                p["entity"] = p["entity"] if p["entity"] in named else None
+        if facts["place"] and facts["place"]["entity"] not in named:
+            facts["place"]["entity"] = None
         facts["of"] = len(record.documents)
         base = str(request.base_url).rstrip("/")
         url = base + doc_url(record.id, doc.seq)
@@ -280,14 +289,15 @@ def create_app(db_url: str) -> FastAPI:
                 "source_url": f"/documents/{quote(record.id)}/source",
             },
             "citation": {
-                "text": cite.citation_text(facts, url),
+                "text": citations.chicago_note(record, doc, url),
+                "csl": citations.csl_json(record, doc, url),
                 "bibtex": stem + ".bib", "ris": stem + ".ris", "csl_json": stem + ".csl.json",
-                "json": stem + ".json",
+                "json": stem + ".json", "tei": f"/documents/{quote(record.id)}/tei.xml",
             },
             "previous": link(prev),
             "next": link(nxt),
             "related": [link(r) for r in related],
-            "entities": mention_index(doc),
+            "entities": entities,
             "view": view,
             "layers": raw.get("layers", {}),
             "mentions": raw.get("mentions", []),
@@ -300,12 +310,15 @@ def create_app(db_url: str) -> FastAPI:
         ent = queries.entity(store.engine, eid)
         if ent is None:
             raise PageError(404, "Not found", f"No public document names “{eid}”.")
+        authority = authority_entry(ent.authority_id)
+        if authority and authority.get("en"):
+            ent.name_en = authority["en"]
         data = {
             "id": ent.id, "type": ent.type, "type_label": MENTION_TYPES.get(ent.type, ent.type),
             "name": ent.name, "name_en": ent.name_en, "authority_id": ent.authority_id,
             "names": ent.names,
             "variants": [{"text": t, "count": n} for t, n in ent.variants],
-            "authority": authority_entry(ent.authority_id),
+            "authority": authority,
             "documents": [dict(d.to_json(), url=doc_url(d.record_id, d.seq),
                                date_display=human_date(d.date, d.date_precision)) for d in ent.documents],
             "per_year": [{"year": y, "documents": n} for y, n in ent.per_year],
@@ -379,15 +392,19 @@ def create_app(db_url: str) -> FastAPI:
         return page(request, "document.html", data, rendered=rendered, views=VIEWS)
 
     def citation_handler(request: Request, record_id: str, number: int, fmt: str) -> Response:
-        data, _ = document_data(request, record_id, number, READING)
-        facts, url = data["document"], data["url"]
+        record = get_record(record_id)
+        if not 1 <= number <= len(record.documents):
+            raise PageError(404, "Document not found", f"Record {record_id} has no document {number}.")
+        doc = record.documents[number - 1]
+        url = str(request.base_url).rstrip("/") + doc_url(record.id, doc.seq)
         name = f"opis-{record_id}-{number}"
         if fmt == "bib":
-            body, media = cite.bibtex(facts, url), "application/x-bibtex; charset=utf-8"
+            body, media = citations.bibtex(record, doc, url), "application/x-bibtex; charset=utf-8"
         elif fmt == "ris":
-            body, media = cite.ris(facts, url), "application/x-research-info-systems; charset=utf-8"
+            body, media = citations.ris(record, doc, url), "application/x-research-info-systems; charset=utf-8"
         else:
-            body, media = cite.csl_json_text(facts, url), "application/vnd.citationstyles.csl+json; charset=utf-8"
+            body = json.dumps([citations.csl_json(record, doc, url)], ensure_ascii=False, indent=2) + "\n"
+            media = "application/vnd.citationstyles.csl+json; charset=utf-8"
         ext = {"bib": "bib", "ris": "ris", "csl": "csl.json"}[fmt]
         return Response(body, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}.{ext}"'})
@@ -421,6 +438,15 @@ def create_app(db_url: str) -> FastAPI:
         charset = record.encoding if record.encoding and record.encoding.lower() != "binary" else "utf-8"
         return Response(record.original, media_type=f"text/plain; charset={charset}",
                         headers={"Content-Disposition": f'inline; filename="{record.source_name.split("/")[-1]}"'})
+
+    @app.get("/documents/{record_id}/tei.xml", tags=["downloads"], summary="The record as TEI P5 XML",
+             response_class=Response, responses=not_found)
+    def document_tei(record_id: str) -> Response:
+        from opis.export.tei import tei_bytes
+
+        record = get_record(record_id)
+        return Response(tei_bytes(record), media_type="application/tei+xml",
+                        headers={"Content-Disposition": f'inline; filename="opis-{record.id}.xml"'})
 
     @app.get("/documents/{record_id}", response_class=HTMLResponse, tags=["pages"],
              summary="Document page (a record's first document)", responses=not_found)
@@ -464,6 +490,13 @@ def create_app(db_url: str) -> FastAPI:
                                     headers={"Cache-Control": "public, max-age=604800"})
         raise PageError(404, "Not found", "This font is not installed; the pages fall back to local serif fonts.")
 
+    try:  # OAI-PMH for harvesters, when that module is present
+        from opis.web.oai import oai_router
+    except ImportError:
+        pass
+    else:
+        # XML for harvesters, not part of the JSON API (and its GET+POST route shares one operationId)
+        app.include_router(oai_router(lambda: store), include_in_schema=False)
     return app
 
 

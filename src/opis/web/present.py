@@ -36,8 +36,10 @@ def label(kind: str, value: str | None) -> str | None:
     """English label of a vocabulary value (unknown values shown as they are)."""
     if value is None:
         return None
-    table = {"doc_type": DOC_TYPES, "classification": CLASSIFICATIONS, "language": LANGUAGES}.get(kind, {})
-    return table.get(value, value.replace("_", " ").capitalize() if kind != "language" else value)
+    tables = {"doc_type": DOC_TYPES, "classification": CLASSIFICATIONS, "language": LANGUAGES}
+    if kind not in tables:
+        return value
+    return tables[kind].get(value, value.replace("_", " ").capitalize() if kind != "language" else value)
 
 
 def human_date(iso: str | None, precision: str | None = None) -> str | None:

@@ -64,29 +64,43 @@ def is_suspect(kind: str, attrs: dict[str, Any]) -> bool:
     return "suspect" in k or k.startswith("ocr") or bool(attrs.get("suspect"))
 
 
+SUSPECT_FIELD = "ocr_suspect"  # Values the OCR stage leaves where it doubts a reading
+
+
+def _in_layer(doc: Document, layer: Layer, from_layer: str | None, start: int, end: int) -> tuple[int, int] | None:
+    """A reading-layer (or same-layer) span in `layer`'s offsets; None if it cannot be shown."""
+    from_layer = from_layer or "reading"
+    if from_layer != layer.name:
+        if layer.name != DIPLOMATIC or from_layer != doc.reading.name:
+            return None
+        start, end = doc.reading.to_parent.span_to_parent(start, end)
+    if not 0 <= start < end <= len(layer.text):
+        return None
+    return start, end
+
+
 def layer_marks(doc: Document, layer: Layer, entity_link: Callable[[Any], str | None]) -> list[Mark]:
-    """The marks of a layer plus the document's mentions, mapped into that layer."""
+    """The marks of a layer plus the document's mentions and OCR doubts, mapped into it."""
     marks = [Mark(s.start, s.end, s.kind, dict(s.attrs)) for s in layer.spans]
     for m in doc.mentions:
-        start, end = m.start, m.end
-        if layer.name == DIPLOMATIC and (m.layer or "reading") != DIPLOMATIC:
-            start, end = doc.reading.to_parent.span_to_parent(start, end)
-        elif (m.layer or "reading") != layer.name:
+        at = _in_layer(doc, layer, m.layer, m.start, m.end)
+        if at:
+            attrs = {"href": entity_link(m), "type": m.type, "name": m.name, "name_en": m.name_en}
+            marks.append(Mark(*at, "mention", attrs))
+    for v in doc.all(SUSPECT_FIELD):
+        if v.start is None or v.end is None:
             continue
-        if not 0 <= start < end <= len(layer.text):
-            continue
-        href = entity_link(m)
-        attrs = {"href": href, "type": m.type, "name": m.name, "name_en": m.name_en}
-        marks.append(Mark(start, end, "mention", attrs))
-    for mk in marks:
-        if is_suspect(mk.kind, mk.attrs):
-            mk.kind = "suspect"
+        at = _in_layer(doc, layer, v.layer, v.start, v.end)
+        if at:
+            val = v.value if isinstance(v.value, dict) else {"suggestion": v.value}
+            marks.append(Mark(*at, "suspect", dict(val)))
     return marks
 
 
 def render_layer(text: str, marks: Iterable[Mark]) -> Rendered:
     """Split `text` into paragraphs of nested nodes; notes get running numbers."""
-    marks = [m for m in marks if 0 <= m.start <= m.end <= len(text)]
+    marks = [Mark(m.start, m.end, "suspect" if is_suspect(m.kind, m.attrs) else m.kind, m.attrs)
+             for m in marks if 0 <= m.start <= m.end <= len(text)]
     is_point = [m.kind in POINT_KINDS or m.start == m.end for m in marks]
     points = sorted((m for m, p in zip(marks, is_point) if p), key=lambda m: m.start)
     ranged = sorted((m for m, p in zip(marks, is_point) if not p), key=lambda m: m.rank)
@@ -116,7 +130,9 @@ def render_layer(text: str, marks: Iterable[Mark]) -> Rendered:
     def end_paragraph() -> None:
         nonlocal roots
         close_to(0)
-        if any(n.plain().strip() or n.kind != "text" for n in roots):
+        _trim(roots, start=True)
+        _trim(roots, start=False)
+        if roots:
             paragraphs.append(roots)
         roots = []
 
@@ -155,6 +171,27 @@ def render_layer(text: str, marks: Iterable[Mark]) -> Rendered:
         container().append(Node("text", text[pos:nxt]))
     end_paragraph()
     return Rendered(paragraphs, notes)
+
+
+def _trim(nodes: list[Node], start: bool) -> bool:
+    """Strip whitespace at one end of a paragraph, dropping emptied nodes; True once a
+    visible character (or a sign such as a gap) has been reached."""
+    found = False
+    order = range(len(nodes)) if start else range(len(nodes) - 1, -1, -1)
+    for i in order:
+        n = nodes[i]
+        if n.kind == "text":
+            n.text = n.text.lstrip() if start else n.text.rstrip()
+            found = bool(n.text)
+        elif n.children:
+            found = _trim(n.children, start)
+        else:
+            found = True  # a point sign
+        if found:
+            break
+        n.kind = "empty"
+    nodes[:] = [n for n in nodes if n.kind != "empty"]
+    return found
 
 
 def render_document(doc: Document, layer_name: str,

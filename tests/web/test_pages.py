@@ -1,0 +1,366 @@
+"""Every route over a real archive: HTML pages, their JSON twins, errors, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+import pytest
+import rispy
+
+from opis.search.query import QueryError, parse
+
+KIM = "Ким Ир Сен"
+
+
+def links_to_documents(html: str) -> list[str]:
+    """Document links in the result list, in order."""
+    hits = html.split('<ol class="hits"', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r'<h2 class="hit-title"><a href="([^"]+)"', hits)
+
+
+def visible_text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+# --- home ------------------------------------------------------------------------------
+
+def test_home_page_and_json_agree(client):
+    html = client.get("/")
+    data = client.get("/index.json").json()
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert f"<strong>{data['documents']}</strong> documents" in html.text
+    assert data["records"] >= 13 and data["documents"] > data["records"] - 1
+    assert [c["name"] for c in data["collections"]] == ["default", "web-tests"]
+    # the chart draws one bar per year with the JSON's count
+    for year in data["per_year"]:
+        if year["documents"]:
+            assert f"{year['year']}: {year['documents']} document" in html.text
+    assert "<svg" in html.text
+    for doc in data["recent"]:
+        assert f'href="{doc["url"]}"' in html.text
+
+
+def test_accept_header_gives_json(client):
+    r = client.get("/", headers={"Accept": "application/json"})
+    assert r.headers["content-type"] == "application/json"
+    assert r.json() == client.get("/index.json").json()
+
+
+# --- search ----------------------------------------------------------------------------
+
+def test_search_finds_kim_il_sung_in_seed_001(client, archive):
+    html = client.get("/search", params={"q": KIM}).text
+    data = client.get("/search.json", params={"q": KIM}).json()
+    assert data["total"] >= 1
+    ids = [h["record_id"] for h in data["hits"]]
+    assert archive.seed001 in ids
+    # the page lists the same documents in the same order
+    assert links_to_documents(html) == [h["url"] for h in data["hits"]]
+    assert f'data-total="{data["total"]}"' in html
+    assert "<mark>Ким Ир Сен" in html
+
+
+def test_latin_name_finds_cyrillic_text(client, archive):
+    data = client.get("/search.json", params={"q": "Kim Ir Sen"}).json()
+    assert archive.seed001 in [h["record_id"] for h in data["hits"]]
+
+
+def test_snippet_segments_match_marks(client):
+    data = client.get("/search.json", params={"q": "пленум"}).json()
+    html = client.get("/search", params={"q": "пленум"}).text
+    first = data["hits"][0]["snippet"]
+    assert any(s["match"] for s in first)
+    for s in first:
+        if s["match"]:
+            assert f"<mark>{s['text']}</mark>" in html
+
+
+def test_malformed_query_shows_engine_message(client):
+    bad = '"пленум'
+    with pytest.raises(QueryError) as exc:
+        parse(bad)
+    r = client.get("/search", params={"q": bad})
+    assert r.status_code == 400
+    assert "This search could not be run" in r.text
+    assert str(exc.value).replace('"', "&#34;") in r.text or str(exc.value) in unescape(r.text)
+    j = client.get("/search.json", params={"q": bad})
+    assert j.status_code == 400 and j.json()["error"] == str(exc.value)
+
+
+@pytest.mark.parametrize("facet,key", [("doc_type", "doc_type"), ("classification", "classification"),
+                                       ("year", None), ("language", "language"), ("collection", "collection")])
+def test_facet_counts_match_filtered_results(client, facet, key):
+    data = client.get("/search.json").json()
+    entry = data["facets"][facet][0]
+    params = {key: entry["value"]} if key else {"date_from": entry["value"], "date_to": entry["value"]}
+    narrowed = client.get("/search.json", params=params).json()
+    assert narrowed["total"] == entry["count"]
+    html = client.get("/search", params=params).text
+    assert f'data-total="{entry["count"]}"' in html
+
+
+def test_person_facet_narrows_results(client):
+    """Needs the entities stage: people mentioned become a facet."""
+    data = client.get("/search.json", params={"q": KIM}).json()
+    people = data["facets"]["person"]
+    assert people, "no person facet: entity recognition has not run"
+    first = people[0]
+    narrowed = client.get("/search.json", params={"q": KIM, "person": first["value"]}).json()
+    assert narrowed["total"] == first["count"] <= data["total"]
+    html = client.get("/search", params={"q": KIM}).text
+    assert f'data-facet="person" data-value="{first["value"]}"' in html
+
+
+def test_facet_links_add_a_filter(client):
+    html = client.get("/search", params={"q": KIM}).text
+    hrefs = re.findall(r'<a href="(/search\?[^"]+)" data-facet="doc_type"', html)
+    assert hrefs and all("q=" in unescape(h) and "doc_type=" in unescape(h) for h in hrefs)
+
+
+def test_sort_by_date_orders_hits(client):
+    for sort, rev in (("date", False), ("date_desc", True)):
+        hits = client.get("/search.json", params={"sort": sort}).json()["hits"]
+        dates = [h["date"] for h in hits if h["date"]]
+        assert dates == sorted(dates, reverse=rev)
+
+
+def test_pagination(client):
+    total = client.get("/search.json").json()["total"]
+    assert total > 20, "the test archive should need two pages"
+    p1 = client.get("/search.json", params={"page": 1}).json()["hits"]
+    p2 = client.get("/search.json", params={"page": 2}).json()["hits"]
+    assert len(p1) == 20 and len(p2) == min(20, total - 20)
+    assert not {h["url"] for h in p1} & {h["url"] for h in p2}
+    assert 'rel="next"' in client.get("/search").text
+
+
+@pytest.mark.parametrize("params", [{"page": "0"}, {"page": "abc"}, {"sort": "alphabet"},
+                                    {"date_from": "March"}])
+def test_bad_parameters_are_400_pages(client, params):
+    r = client.get("/search", params=params)
+    assert r.status_code == 400
+    assert r.headers["content-type"].startswith("text/html")
+    assert "Traceback" not in r.text
+    assert client.get("/search.json", params=params).status_code == 400
+
+
+# --- documents -------------------------------------------------------------------------
+
+def test_document_page_shows_date_author_classification(client, archive):
+    r = client.get(f"/documents/{archive.seed001}")
+    assert r.status_code == 200
+    data = client.get(f"/documents/{archive.seed001}.json").json()
+    d = data["document"]
+    assert d["date"]["iso"] == "1956-09-23"
+    assert "23 September 1956" in r.text
+    assert d["classification"]["value"] == "top_secret"
+    assert "Top secret" in r.text
+    assert d["doc_type"]["value"] == "telegram"
+    # the same facts on both
+    for fact in (d["date"]["display"], d["classification"]["label"], d["doc_type"]["label"],
+                 d["title"]["en"], data["citation"]["text"]):
+        assert fact in unescape(r.text)
+    for p in d["authors"] + d["recipients"]:
+        assert (p["name_en"] or p["name"]) in unescape(r.text)
+
+
+def test_seed_001_author_is_mikoyan(client, archive):
+    """Needs extraction/entities to read the OCR-damaged signature as Mikoyan."""
+    d = client.get(f"/documents/{archive.seed001}.json").json()["document"]
+    assert [a["name"] for a in d["authors"]] == ["Микоян"]
+    html = client.get(f"/documents/{archive.seed001}").text
+    assert "Mikoyan" in html or "Микоян" in html.split("<dt>Author</dt>", 1)[1][:400]
+
+
+def test_document_accept_json(client, archive):
+    a = client.get(f"/documents/{archive.seed001}", headers={"Accept": "application/json"}).json()
+    b = client.get(f"/documents/{archive.seed001}.json").json()
+    assert a == b
+
+
+def test_multi_document_record(client, archive):
+    data = client.get(f"/documents/{archive.seed000}.json").json()
+    n = len(data["record"]["documents"])
+    assert n == 3
+    for i in range(1, n + 1):
+        r = client.get(f"/documents/{archive.seed000}/{i}")
+        assert r.status_code == 200 and f"document {i} of 3" in r.text
+        j = client.get(f"/documents/{archive.seed000}/{i}.json").json()
+        assert j["document"]["number"] == i
+    assert client.get(f"/documents/{archive.seed000}/1.json").json()["document"] == data["document"]
+    assert client.get(f"/documents/{archive.seed000}/4").status_code == 404
+    assert client.get(f"/documents/{archive.seed000}/0").status_code == 404
+
+
+def test_reading_and_diplomatic_views(client, archive):
+    reading = client.get(f"/documents/{archive.seed001}").text
+    dip = client.get(f"/documents/{archive.seed001}", params={"view": "diplomatic"}).text
+    assert '<del class="del"' in dip and '<del class="del"' not in reading
+    assert 'class="add add-above"' in dip
+    # the struck-out words are in the diplomatic text only
+    assert "организационных и административных мер" in dip
+    text = reading.split('class="transcription', 1)[1].split("</article>", 1)[0]
+    assert "организационных и административных мер" not in text
+    folios = client.get(f"/documents/{archive.seed000}", params={"view": "diplomatic"}).text
+    assert re.search(r'class="folio"[^>]*><span class="visually-hidden">folio </span>№ 71, I</span>', folios)
+    assert client.get(f"/documents/{archive.seed001}", params={"view": "facsimile"}).status_code == 400
+
+
+def test_previous_and_next_by_date(client, archive):
+    data = client.get(f"/documents/{archive.seed001}.json").json()
+    me = data["document"]["date"]["iso"]
+    assert data["previous"] and data["previous"]["date"] <= me
+    assert data["next"] and data["next"]["date"] >= me
+    html = client.get(f"/documents/{archive.seed001}").text
+    assert f'href="{data["previous"]["url"]}"' in html and f'href="{data["next"]["url"]}"' in html
+    back = client.get(data["next"]["url"] + ".json" if "/" in data["next"]["url"][11:] else data["next"]["url"] + ".json")
+    assert back.status_code == 200
+
+
+def test_related_documents_share_people(client, archive):
+    """Needs the entities stage: related documents are found through people."""
+    data = client.get(f"/documents/{archive.seed001}.json").json()
+    assert data["related"], "no related documents: no person mentions stored"
+    people = {e["id"] for e in data["entities"]["PER"]}
+    first = data["related"][0]
+    other = client.get(first["url"] + ".json" if first["seq"] == 0 else first["url"] + ".json").json()
+    assert people & {e["id"] for e in other["entities"]["PER"]}
+
+
+def test_unknown_document_is_404_page(client):
+    r = client.get("/documents/000000000000")
+    assert r.status_code == 404 and "Document not found" in r.text
+    assert r.headers["content-type"].startswith("text/html")
+    j = client.get("/documents/000000000000.json")
+    assert j.status_code == 404 and j.json()["error"]["status"] == 404
+    assert client.get("/no/such/page").status_code == 404
+
+
+def test_source_file_download(client, archive):
+    r = client.get(f"/documents/{archive.seed001}/source")
+    original = (archive_root() / "examples" / "001_a31a19e8a354493c.txt").read_bytes()
+    assert r.status_code == 200 and r.content == original
+    assert r.headers["content-type"].startswith("text/plain")
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def archive_root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[2]
+
+
+# --- citations -------------------------------------------------------------------------
+
+def test_citations(client, archive):
+    base = f"/documents/{archive.seed001}/1"
+    data = client.get(f"/documents/{archive.seed001}.json").json()
+    bib = client.get(base + ".bib")
+    assert bib.status_code == 200 and bib.text.startswith("@misc{opis-")
+    assert "year = {1956}" in bib.text and "date = {1956-09-23}" in bib.text
+    assert bib.text.count("{") == bib.text.count("}")
+    entries = rispy.loads(client.get(base + ".ris").text)
+    assert entries[0]["title"] == data["document"]["title"]["en"]
+    assert entries[0]["year"] == "1956"
+    csl = client.get(base + ".csl.json").json()
+    assert csl[0]["issued"] == {"date-parts": [[1956, 9, 23]]}
+    assert csl[0]["URL"].endswith(f"/documents/{archive.seed001}")
+    html = client.get(f"/documents/{archive.seed001}").text
+    for ext in (".bib", ".ris", ".csl.json"):
+        assert f'href="{base}{ext}"' in html
+    assert 'data-copy="citation"' in html
+
+
+def test_csl_json_formats_with_citeproc(client, archive):
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    csl = client.get(f"/documents/{archive.seed001}/1.csl.json").json()
+    source = CiteProcJSON(csl)
+    style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+    bib = CitationStylesBibliography(style, source, formatter.plain)
+    bib.register(Citation([CitationItem(csl[0]["id"])]))
+    text = str(bib.bibliography()[0])
+    assert "1956" in text and csl[0]["title"] in text
+
+
+# --- entities --------------------------------------------------------------------------
+
+def test_entity_pages(client, archive):
+    """Needs the entities stage (mentions)."""
+    doc = client.get(f"/documents/{archive.seed001}.json").json()
+    people = doc["entities"]["PER"]
+    assert people, "no person mentions stored"
+    kim = next((p for p in people if p["name"] == KIM), people[0])
+    r = client.get(f"/entities/{kim['id']}")
+    assert r.status_code == 200
+    data = client.get(f"/entities/{kim['id']}.json").json()
+    assert data["name"] == kim["name"]
+    assert f"/documents/{archive.seed001}" in [d["url"] for d in data["documents"]]
+    for d in data["documents"]:
+        assert f'href="{d["url"]}"' in r.text
+    for t in data["together"]:
+        assert client.get(t["url"]).status_code == 200
+    # mentions in the text link to entity pages
+    assert f'href="/entities/' in client.get(f"/documents/{archive.seed001}").text
+    assert client.get("/entities.json").json()["entities"]
+
+
+def test_unknown_entity_is_404(client):
+    assert client.get("/entities/nobody-at-all").status_code == 404
+    assert client.get("/entities/nobody-at-all.json").json()["error"]["status"] == 404
+
+
+# --- safety ----------------------------------------------------------------------------
+
+def test_transcribed_markup_is_shown_as_text(client, archive):
+    for view in ("reading", "diplomatic"):
+        html = client.get(f"/documents/{archive.hostile}", params={"view": view}).text
+        assert "<script>alert(1)" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "<img src=x" not in html and "&lt;img src=x onerror=" in html
+        assert "<b onclick" not in html
+    hits = client.get("/search", params={"q": "проверка"}).text
+    assert "<script>alert(1)" not in hits and "<img src=x" not in hits
+
+
+def test_restricted_records_stay_hidden(client, archive):
+    assert client.get(f"/documents/{archive.restricted}").status_code == 404
+    assert client.get(f"/documents/{archive.restricted}/source").status_code == 404
+    assert client.get(f"/documents/{archive.restricted}/1.bib").status_code == 404
+    assert client.get("/search.json", params={"q": "шпицбергенцы"}).json()["total"] == 0
+    everything = client.get("/search.json", params={"collection": "web-tests"}).json()
+    assert [h["record_id"] for h in everything["hits"]] == [archive.hostile]
+    home = client.get("/index.json").json()
+    tests = next(c for c in home["collections"] if c["name"] == "web-tests")
+    assert tests["records"] == 1
+    assert "Зарубышкин" not in json.dumps(client.get("/entities.json").json(), ensure_ascii=False)
+
+
+def test_security_headers(client):
+    r = client.get("/")
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert "<script src=\"/static/opis.js\"" in r.text
+    assert "http://" not in re.sub(r'href="http://testserver[^"]*"', "", r.text.split("<body>")[0])
+
+
+def test_static_and_fonts(client):
+    assert client.get("/static/opis.css").status_code == 200
+    assert client.get("/static/opis.js").status_code == 200
+    assert client.get("/fonts/evil.ttf").status_code == 404
+    assert client.get("/fonts/..%2Fapp.py").status_code == 404
+
+
+# --- OpenAPI ---------------------------------------------------------------------------
+
+def test_openapi_validates(client):
+    from openapi_spec_validator import validate
+
+    spec = client.get("/openapi.json").json()
+    validate(spec)
+    paths = spec["paths"]
+    for p in ("/search.json", "/documents/{record_id}.json", "/documents/{record_id}/{number}.json",
+              "/entities/{entity_id}.json", "/index.json", "/documents/{record_id}/{number}.bib"):
+        assert p in paths, p

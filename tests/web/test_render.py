@@ -1,0 +1,77 @@
+"""Layer → node tree: nesting, overlaps, paragraphs, notes; and the date labels."""
+
+from __future__ import annotations
+
+from opis.model import Mention
+from opis.read.document import document_from_text
+from opis.web.present import human_date
+from opis.web.render import Mark, Node, render_document, render_layer
+
+
+def flat(nodes: list[Node]) -> list[tuple]:
+    out = []
+    for n in nodes:
+        out.append((n.kind, n.text) if n.kind == "text" else (n.kind, flat(n.children)) if n.children else (n.kind,))
+    return out
+
+
+def test_nested_marks_and_paragraphs():
+    r = render_layer("one two three\n\nfour", [Mark(4, 13, "hi", {"rend": "bold"}), Mark(4, 7, "del")])
+    assert [n.plain() for n in r.paragraphs[0]] == ["one ", "two three"]
+    assert flat(r.paragraphs[0])[1] == ("hi", [("del", [("text", "two")]), ("text", " three")])
+    assert flat(r.paragraphs[1]) == [("text", "four")]
+
+
+def test_overlapping_marks_are_split_not_crossed():
+    r = render_layer("abcdef", [Mark(0, 4, "hi"), Mark(2, 6, "del")])
+    assert "".join(n.plain() for n in r.paragraphs[0]) == "abcdef"
+    assert flat(r.paragraphs[0]) == [
+        ("hi", [("text", "ab"), ("del", [("text", "cd")])]),
+        ("del", [("text", "ef")]),
+    ]
+
+
+def test_point_marks_and_note_numbers():
+    r = render_layer("a b c", [Mark(1, 1, "gap", {"text": "illegible"}), Mark(3, 3, "note", {"text": "x"}),
+                               Mark(5, 5, "note", {"text": "y"})])
+    kinds = [n.kind for n in r.paragraphs[0]]
+    assert kinds.count("gap") == 1 and kinds.count("note") == 2
+    assert r.notes == [{"n": 1, "text": "x"}, {"n": 2, "text": "y"}]
+
+
+def test_paragraphs_are_trimmed_and_empty_ones_dropped():
+    r = render_layer("\n\n  first \n\n\n\n second\n", [])
+    assert [[n.text for n in p] for p in r.paragraphs] == [["first"], ["second"]]
+
+
+def test_text_is_never_markup():
+    r = render_layer("<script>alert(1)</script>", [])
+    assert r.paragraphs[0][0].kind == "text" and r.paragraphs[0][0].text == "<script>alert(1)</script>"
+
+
+def test_mentions_map_into_the_diplomatic_layer():
+    doc = document_from_text("Товарищ ~~Петров~~ Ким Ир Сен сказал.")
+    start = doc.reading.text.index("Ким")
+    doc.mentions = [Mention(start, start + 10, "PER", "Ким Ир Сен", "Ким Ир Сен")]
+    link = lambda m: "/entities/x"  # noqa: E731
+    for view in ("reading", "diplomatic"):
+        nodes = render_document(doc, view, link).paragraphs[0]
+        mentions = [n for n in nodes if n.kind == "mention"]
+        assert [m.plain() for m in mentions] == ["Ким Ир Сен"], view
+    dip = render_document(doc, "diplomatic", link).paragraphs[0]
+    assert any(n.kind == "del" and n.plain() == "Петров" for n in dip)
+
+
+def test_ocr_suspects_are_marked():
+    r = render_layer("Мимозн", [Mark(0, 6, "ocr-suspect", {"suggestion": "Микоян"})])
+    from opis.web.render import is_suspect
+
+    assert is_suspect("ocr-suspect", {}) and r.paragraphs[0][0].kind == "suspect"
+
+
+def test_human_dates():
+    assert human_date("1956-09-23", "day") == "23 September 1956"
+    assert human_date("1952-11", "month") == "November 1952"
+    assert human_date("1952", "year") == "1952"
+    assert human_date("1952-11-03", "month") == "November 1952"
+    assert human_date(None) is None
