@@ -372,6 +372,8 @@ class Authority:
                 continue
             h = self._choose(hits, initials, year)
             e = h.entry
+            if abs(len(k) - len(q)) > max(2, len(q) // 8):
+                continue  # OCR garbles keep the length; a shorter or longer name is another one
             if sim >= strong:
                 cand = Link(e, round(sim / 100 * 0.9 * h.prior, 3), "authority.fuzzy")
             elif (initials or signature) and e.type == "PER" and not latin:

@@ -1,0 +1,451 @@
+"""Named entities on a document's reading layer.
+
+Russian text: natasha's slovnet NER is the base, then fixes for what it gets wrong on
+archival papers (each has a test in tests/entities/test_ner.py):
+
+- address words tagged as persons ("Тов", "Т.") are dropped or cut off the span;
+- names in the dative/genitive are put into the nominative (`names.nominative`);
+- a distribution list merged into one span is split per line and comma;
+- Korean and Chinese names are kept whole and retyped by the authority ("Нам Ир" is not
+  a place);
+- spans never cross a line break or markup characters;
+- an authority gazetteer adds what NER missed (abbreviations like ТПК, surnames in
+  lists, news agencies, newspapers) and longer body names win over their parts
+  ("Центральному Комитету КПСС" over "Центральному Комитету");
+- one name, one person per document: a garbled signature linked by its initials
+  ("А. Мимозн") links the same garble elsewhere in the document ("Верно: Мимозн").
+
+English text (no English model is installed) uses the authority gazetteer plus rules for
+capitalised names after titles ("Ambassador Thompson").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from opis.entities.authority import Authority, Entry, default_authority, lemma_key
+from opis.entities.names import clean, initials_of, nominative, strip_address
+from opis.entities.normalize import compact, is_latin, key, morph
+from opis.model import Document, Mention
+
+MAX_GAZ_WORDS = 10
+_TOKEN = re.compile(r"[A-Za-zА-Яа-яЁё\u00C0-\u024F0-9]+(?:[-'’][A-Za-zА-Яа-яЁё\u00C0-\u024F0-9]+)*(?:\(б\))?")
+_MARKUP = re.compile(r"[~<>*|#\[\]{}_/\\=]")
+_GAP_OK = re.compile(r"^[ \t\u00a0]+$|^-$|^ ?- ?$|^\.[ \t\u00a0]+$")
+_ADDRESS_ONLY = re.compile(r"^(?:т|тов|тт|товарищ\w*|т\.\s*т|г-н|господин\w*|гр)\.?$", re.I)
+# a short word list that natasha tags as ORG or PER in these papers without them being names
+_GENERIC = {"цк", "пленум", "президиум", "бюро", "правительство", "посольство", "партия",
+            "центральный комитет", "делегация", "съезд", "комитет", "комиссия"}
+_STOP_LOWER = {"если", "когда", "между", "после", "перед", "через", "также", "этого", "этом",
+               "которые", "который", "которая", "было", "были", "будет", "может", "чтобы"}
+TITLE_WORDS_EN = ("Comrade|Comrades|Cde\\.|Mr\\.|Mrs\\.|Ambassador|Secretary|President|Premier|"
+                  "Chairman|Minister|General|Marshal|Admiral|Senator|Governor|Foreign Minister|"
+                  "Deputy Foreign Minister|Prime Minister|Vice President|Dr\\.|Colonel|Lieutenant|"
+                  "Captain|Counselor|Counsellor|Mister")
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    type: str
+    source: str  # "natasha" or "gazetteer" or "rule"
+    entry: Entry | None = None
+    score: float = 0.0
+    method: str = ""
+    normal: str | None = None  # natasha's own normal form (ORG/LOC fallback)
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+# -- natasha, loaded once --------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def natasha_models():
+    """Segmenter, NER tagger and morph vocabulary (about 1 s to load, so once per process)."""
+    from natasha import MorphVocab, NewsEmbedding, NewsNERTagger, Segmenter
+
+    emb = NewsEmbedding()
+    return Segmenter(), NewsNERTagger(emb), MorphVocab()
+
+
+def natasha_spans(text: str, normalize: bool = False) -> list[tuple[int, int, str, str]]:
+    """Raw natasha NER: (start, stop, type, text or, with `normalize`, natasha's own
+    `span.normalize(morph_vocab)` form, which needs the morphology tagger too)."""
+    from natasha import Doc
+
+    seg, ner, vocab = natasha_models()
+    d = Doc(text)
+    d.segment(seg)
+    if normalize:
+        d.tag_morph(_morph_tagger())
+    d.tag_ner(ner)
+    out = []
+    for s in d.spans:
+        normal = s.text
+        if normalize:
+            s.normalize(vocab)
+            normal = s.normal or s.text
+        out.append((s.start, s.stop, s.type, normal))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _morph_tagger():
+    from natasha import NewsEmbedding, NewsMorphTagger
+
+    return NewsMorphTagger(NewsEmbedding())
+
+
+# -- entry point -----------------------------------------------------------------------
+
+def recognize(doc: Document, authority: Authority | None = None) -> list[Mention]:
+    """Mentions of persons, organisations and places on `doc`'s reading layer."""
+    auth = authority or default_authority()
+    text = doc.reading.text
+    lang = doc.language or doc.reading.language or ("en" if is_latin(text) else "ru")
+    return recognize_text(text, auth, lang, year=_year_hint(doc))
+
+
+def recognize_text(text: str, authority: Authority | None = None, language: str = "ru",
+                   year: int | None = None) -> list[Mention]:
+    auth = authority or default_authority()
+    if not text.strip():
+        return []
+    cands = _gazetteer(text, auth)
+    if language != "en":
+        cands += _ocr_names(text, auth)
+    if language == "en":
+        cands += _english_rules(text, auth)
+    else:
+        cands += _natasha_candidates(text)
+    chosen = _resolve(cands)
+    mentions = [m for m in (_to_mention(c, text, auth, year) for c in chosen) if m is not None]
+    mentions = _propagate(mentions, auth)
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return mentions
+
+
+def _year_hint(doc: Document) -> int | None:
+    for v in doc.values:
+        if v.field == "date" and isinstance(v.value, dict):
+            iso = str(v.value.get("iso") or v.value.get("value") or "")
+            if iso[:4].isdigit():
+                return int(iso[:4])
+    return None
+
+
+# -- natasha candidates, cut to sane spans ---------------------------------------------
+
+def _pieces(text: str, start: int, end: int, split_commas: bool) -> Iterable[tuple[int, int]]:
+    """Cut a span at line breaks, markup characters and (for persons) list separators."""
+    seps = r"[\n\r]|" + _MARKUP.pattern + (r"|[,;]|\s(?:и)\s" if split_commas else "")
+    pos = start
+    for m in re.finditer(seps, text[start:end]):
+        yield pos, start + m.start()
+        pos = start + m.end()
+    yield pos, end
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and not text[a].isalnum():
+        a += 1
+    while b > a and not (text[b - 1].isalnum() or text[b - 1] == ")"):
+        b -= 1
+    # keep the dot of a final initial ("СТАЛИНУ И.В.")
+    if b < len(text) and text[b:b + 1] == "." and b - a >= 3 and text[b - 1].isupper() \
+            and not text[b - 2].isalnum():
+        b += 1
+    return a, b
+
+
+def _natasha_candidates(text: str) -> list[_Cand]:
+    out: list[_Cand] = []
+    for start, stop, typ, _ in natasha_spans(text):
+        for a, b in _pieces(text, start, stop, split_commas=(typ == "PER")):
+            a, b = _trim(text, a, b)
+            if b <= a:
+                continue
+            piece = text[a:b]
+            rest = strip_address(piece)
+            if not rest or _ADDRESS_ONLY.match(piece.strip()):
+                continue
+            if rest != piece and rest in piece:
+                a += piece.find(rest)
+                a, b = _trim(text, a, b)
+            # only initials or digits left ("Т.", "19") or a lone address word ("Тов")
+            if not re.search(r"[A-Za-zА-Яа-яЁё]{2,}", text[a:b]) or _ADDRESS_ONLY.match(text[a:b]):
+                continue
+            out.append(_Cand(a, b, typ, "natasha", method="natasha.ner"))
+    return out
+
+
+# -- gazetteer -------------------------------------------------------------------------
+
+def _word_options(word: str) -> list[str]:
+    """Keys a single word may match under: itself, its lemmas, its case-stripped stems."""
+    w = key(word)
+    opts = [w]
+    if re.search(r"[а-яё]", w):
+        for p in morph().parse(w)[:4]:
+            nf = p.normal_form.replace("ё", "е")
+            if nf not in opts:
+                opts.append(nf)
+        for suf in ("ому", "ему", "ого", "его", "ом", "ем", "ой", "ою", "у", "ю", "а", "я", "е", "ы"):
+            if w.endswith(suf) and len(w) - len(suf) >= 2:
+                for stem in (w[: -len(suf)], w[: -len(suf)] + "й"):
+                    if stem not in opts:
+                        opts.append(stem)
+    return opts[:8]
+
+
+@lru_cache(maxsize=50_000)
+def _options_cached(word: str) -> tuple[str, ...]:
+    return tuple(_word_options(word))
+
+
+def _is_common_word(word: str) -> bool:
+    """A capitalised word that is first of all an ordinary Russian word (Свобода, Гроза)."""
+    w = word.lower()
+    if not re.search(r"[а-яё]", w) or not morph().word_is_known(w):
+        return False
+    top = morph().parse(w)[0]
+    return not ({"Surn", "Name", "Geox", "Orgn", "Abbr"} & set(top.tag.grammemes))
+
+
+def _gazetteer(text: str, auth: Authority) -> list[_Cand]:
+    toks = list(_TOKEN.finditer(text))
+    out: list[_Cand] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        first = toks[i].group(0)
+        lower_start = not first[:1].isupper() and not first[:1].isdigit()
+        if lower_start and (len(first) < 4 or first.lower() in _STOP_LOWER):
+            i += 1
+            continue
+        best: _Cand | None = None
+        j_max = i
+        # words must follow each other on one line, separated by spaces only
+        while j_max + 1 < n and j_max + 1 - i < MAX_GAZ_WORDS and \
+                _GAP_OK.match(text[toks[j_max].end():toks[j_max + 1].start()] or "x"):
+            j_max += 1
+        for j in range(j_max, i - 1, -1):
+            a, b = toks[i].start(), toks[j].end()
+            surface = text[a:b]
+            if lower_start and j == i:
+                continue
+            hit = _lookup(surface, [t.group(0) for t in toks[i:j + 1]], auth, cheap=lower_start)
+            if hit is None:
+                continue
+            entry, prior, how = hit
+            if lower_start and (entry.type != "ORG" or key(toks[j].group(0)) == "цк"):
+                continue  # "президиумом ЦК" is a description, "компартии Китая" a name
+            if not _acceptable(surface, entry, text, a, j - i + 1):
+                continue
+            best = _Cand(a, b, entry.type, "gazetteer", entry, prior, f"authority.gazetteer.{how}")
+            break
+        if best is not None:
+            out.append(best)
+            while i < n and toks[i].start() < best.end:
+                i += 1
+        else:
+            i += 1
+    return out
+
+
+def _lookup(surface: str, words: list[str], auth: Authority,
+            cheap: bool = False) -> tuple[Entry, float, str] | None:
+    for k, how in ((key(surface), "exact"), (compact(surface), "exact")):
+        hits = auth.index.get(k)
+        if hits:
+            h = hits[0]
+            return h.entry, h.prior, how
+    if is_latin(surface):
+        return None
+    hits = auth.lemma_index.get(lemma_key(surface))
+    if hits:
+        return hits[0].entry, hits[0].prior * 0.97, "lemma"
+    # per-word options (stems, lemmas), capped so long phrases stay cheap
+    if len(words) <= 4 and not cheap:
+        combos = [[]]
+        for w in words:
+            combos = [c + [o] for c in combos for o in _options_cached(w)][:64]
+        for c in combos:
+            hits = auth.index.get(" ".join(c)) or auth.lemma_index.get(" ".join(c))
+            if hits:
+                return hits[0].entry, hits[0].prior * 0.95, "stem"
+    return None
+
+
+def _acceptable(surface: str, entry: Entry, text: str, a: int, nwords: int) -> bool:
+    """Guards against gazetteer false alarms."""
+    forms = [entry.name, *entry.variants, *entry.expansions, *entry.pseudonyms]
+    # abbreviations are case-sensitive: МИД, not мид; ТПК, not Тпк
+    for f in forms:
+        if key(f) == key(surface) and f.isupper() and not surface.isupper():
+            return False
+    if surface.isupper() and len(surface) <= 2:
+        return False
+    if entry.type == "PER" and nwords == 1:
+        w = surface
+        if len(w) <= 2:
+            return False
+        if _is_common_word(w):
+            # "Свобода", "Гроза" as persons only after initials or a form of address
+            before = text[max(0, a - 12):a]
+            if not re.search(r"(?:[А-ЯЁA-Z]\.\s*|тов\.\s*|товарищ\w*\s+)$", before, re.I):
+                return False
+        # an East Asian given name alone ("Ир", "Ен") is never a person
+        if (entry.country in ("CN", "KP", "KR", "VN") and " " not in entry.name
+                and key(w) != key(entry.name)):
+            return False
+    if entry.type == "LOC" and nwords == 1 and _is_common_word(surface) and surface.lower() not in (
+            key(entry.name),):
+        return False
+    return True
+
+
+def _ocr_names(text: str, auth: Authority) -> list[_Cand]:
+    """Capitalised words unknown to the dictionary that are close to an authority name:
+    OCR garbles of places and names ("Паньшынчжоня" -> Паньмыньчжон)."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        w = m.group(0)
+        if len(w) < 6 or not w[:1].isupper() or w.isupper() or not re.search(r"[а-яё]", w):
+            continue
+        if morph().word_is_known(w.lower()) or key(w) in auth.index:
+            continue
+        link = auth.link(w)
+        if link is not None and link.method == "authority.fuzzy" and link.score >= 0.72:
+            out.append(_Cand(m.start(), m.end(), link.entry.type, "rule", link.entry, link.score,
+                             "authority.ocr_fuzzy"))
+    return out
+
+
+# -- English rules ---------------------------------------------------------------------
+
+_EN_TITLED = re.compile(rf"\b(?:{TITLE_WORDS_EN})\s+((?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.))*)")
+
+
+def _english_rules(text: str, auth: Authority) -> list[_Cand]:
+    out: list[_Cand] = []
+    for m in _EN_TITLED.finditer(text):
+        a, b = m.span(1)
+        if "\n" in text[a:b]:
+            b = a + text[a:b].index("\n")
+        a, b = _trim(text, a, b)
+        if b > a:
+            out.append(_Cand(a, b, "PER", "rule", method="rule.en_title"))
+    return out
+
+
+# -- overlaps and mentions -------------------------------------------------------------
+
+def _resolve(cands: list[_Cand]) -> list[_Cand]:
+    """Keep non-overlapping candidates: longer first; at equal length the gazetteer."""
+    order = {"gazetteer": 0, "natasha": 1, "rule": 2}
+    chosen: list[_Cand] = []
+    for c in sorted(cands, key=lambda c: (-c.length, order[c.source], c.start)):
+        clash = [k for k in chosen if c.start < k.end and k.start < c.end]
+        if clash:
+            # a natasha span that only adds an address word or initials to a gazetteer hit
+            continue
+        chosen.append(c)
+    return chosen
+
+
+def _signature_position(text: str, a: int, b: int) -> bool:
+    """The name stands alone on a short line near the end, or after "Верно:"."""
+    line_start = text.rfind("\n", 0, a) + 1
+    line_end = text.find("\n", b)
+    line = text[line_start: line_end if line_end >= 0 else len(text)]
+    if re.search(r"(?:верно|подпись|signed)\s*:?\s*$", text[line_start:a], re.I):
+        return True
+    return len(line.split()) <= 4 and a >= len(text) * 0.7
+
+
+def _to_mention(c: _Cand, text: str, auth: Authority, year: int | None) -> Mention | None:
+    as_written = text[c.start:c.end]
+    entry, score, method = c.entry, c.score, c.method
+    typ = c.type
+    if entry is None:
+        ctx = {"initials": initials_of(as_written), "year": year,
+               "signature": typ == "PER" and _signature_position(text, c.start, c.end)}
+        link = auth.link(as_written, type=None, context=ctx)
+        if link is not None and link.entry.type != typ and link.score < 0.9:
+            link = auth.link(as_written, type=typ, context=ctx)
+        if link is not None:
+            entry, score = link.entry, link.score
+            method = f"{c.method}+{link.method}"
+    if entry is not None:
+        # the authority knows better than the tagger what kind of thing this is ("Нам Ир")
+        typ = entry.type
+        return Mention(c.start, c.end, typ, as_written, entry.name, entry.en, entry.id,
+                       method=method, confidence=round(min(1.0, max(score, 0.3)), 3))
+    # unlinked
+    if typ == "PER":
+        name = nominative(as_written)
+        if not name or len(name) < 2 or not name[:1].isupper():
+            return None
+        if len(name.split()) == 1 and _is_common_word(name) and not initials_of(as_written):
+            return None
+        conf = 0.6
+    else:
+        name = _normal_phrase(as_written)
+        if key(name) in _GENERIC or key(as_written) in _GENERIC:
+            return None
+        words = as_written.split()
+        if re.search(r"\d", as_written):
+            return None  # registry marks and numbers tagged as bodies ("ВП2")
+        if typ == "ORG" and not as_written.isupper() and not any(w[:1].isupper() for w in words[1:]):
+            return None  # "Правительственной делегации", "Китайская партия": descriptions
+        conf = 0.55
+    return Mention(c.start, c.end, typ, as_written, name, None, None, method=method or "natasha.ner",
+                   confidence=conf)
+
+
+def _normal_phrase(phrase: str) -> str:
+    """Nominative of an unlinked body or place name, word by word (head noun and its
+    adjectives); abbreviations and Latin words are kept."""
+    words = phrase.split()
+    out = []
+    for i, w in enumerate(words):
+        if w.isupper() or not re.search(r"[а-яё]", w.lower()):
+            out.append(w)
+            continue
+        parses = morph().parse(w.lower())
+        p = parses[0]
+        if i > 0 and ("gent" in p.tag or "ablt" in p.tag or "loct" in p.tag):
+            # words after the head keep their case ("Министерство финансов")
+            out.append(w)
+            continue
+        inf = p.inflect({"nomn"})
+        word = inf.word if inf is not None else w.lower()
+        word = word.replace("ё", "е") if "ё" not in w else word
+        out.append(word[:1].upper() + word[1:] if w[:1].isupper() else word)
+    return " ".join(out)
+
+
+def _propagate(mentions: list[Mention], auth: Authority) -> list[Mention]:
+    """One name, one entity per document: unlinked mentions whose cleaned form equals the
+    cleaned form of a linked mention take its link (the garbled signature repeated)."""
+    linked: dict[str, Mention] = {}
+    for m in mentions:
+        if m.authority_id:
+            for k in {key(clean(m.as_written)), key(m.as_written)}:
+                linked.setdefault(k, m)
+    out = []
+    for m in mentions:
+        if not m.authority_id:
+            src = linked.get(key(clean(m.as_written))) or linked.get(key(m.as_written))
+            if src is not None and src.type == m.type:
+                m = Mention(m.start, m.end, src.type, m.as_written, src.name, src.name_en,
+                            src.authority_id, method=m.method + "+document", confidence=round(src.confidence * 0.9, 3))
+        out.append(m)
+    return out
