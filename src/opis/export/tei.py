@@ -66,14 +66,20 @@ def sub(parent: etree._Element, name: str, text: str | None = None, **attrs: str
 
 # --- identifiers ---------------------------------------------------------------------
 
-def doc_xml_id(doc: Document) -> str:
-    return f"doc-{doc.seq}"
+def id_base(record: Record) -> str:
+    """Every xml:id of a record's TEI starts with this, so that the TEI of many records can
+    share one XML document (an OAI-PMH page) without clashing ids."""
+    return f"r{record.id}-"
 
 
-def authority_xml_id(prefix: str, authority_id: str) -> str:
+def doc_xml_id(base: str, doc: Document) -> str:
+    return f"{base}doc-{doc.seq}"
+
+
+def authority_xml_id(base: str, prefix: str, authority_id: str) -> str:
     """An NCName for an authority id: the id with anything unsafe replaced, prefixed by
     its list ("per-", "org-", "loc-") so a person and a body never share an id."""
-    return f"{prefix}-" + re.sub(r"[^A-Za-z0-9_.-]", "_", authority_id)
+    return f"{base}{prefix}-" + re.sub(r"[^A-Za-z0-9_.-]", "_", authority_id)
 
 
 def is_suspect(kind: str, attrs: dict[str, Any] | None = None) -> bool:
@@ -308,7 +314,7 @@ def _render(el: etree._Element, node: Mark, text: str, registry: "Authorities", 
 
 def document_div(parent: etree._Element, doc: Document, registry: "Authorities") -> etree._Element:
     div = sub(parent, "div", type="document", n=str(doc.seq))
-    div.set(XML_ID, doc_xml_id(doc))
+    div.set(XML_ID, doc_xml_id(registry.base, doc))
     if doc.language:
         div.set(XML_LANG, doc.language)
     tree = nest(len(doc.diplomatic.text), document_marks(doc))
@@ -322,7 +328,8 @@ class Authorities:
     """The people, bodies and places with authority ids, listed once in `standOff`; inline
     names and correspondents point at them with `ref`."""
 
-    def __init__(self) -> None:
+    def __init__(self, base: str = "") -> None:
+        self.base = base
         self.entries: dict[tuple[str, str], dict[str, str | None]] = {}
 
     def add(self, mtype: str, authority_id: str | None, name: str, name_en: str | None) -> None:
@@ -335,7 +342,7 @@ class Authorities:
     def ref(self, mtype: str, authority_id: str | None) -> str | None:
         if not authority_id or (mtype, authority_id) not in self.entries:
             return None
-        return "#" + authority_xml_id(MENTION_LISTS[mtype][3], authority_id)
+        return "#" + authority_xml_id(self.base, MENTION_LISTS[mtype][3], authority_id)
 
     def to_xml(self, parent: etree._Element) -> None:
         if not self.entries:
@@ -349,7 +356,7 @@ class Authorities:
             lst = sub(standoff, list_tag)
             for aid, e in items:
                 item = sub(lst, item_tag)
-                item.set(XML_ID, authority_xml_id(prefix, aid))
+                item.set(XML_ID, authority_xml_id(self.base, prefix, aid))
                 n = sub(item, name_tag, e["name"])
                 n.set(XML_LANG, "ru")
                 if e["name_en"]:
@@ -363,7 +370,7 @@ def _party_type(field_name: str, value: dict[str, Any]) -> str:
 
 
 def collect_authorities(record: Record) -> Authorities:
-    reg = Authorities()
+    reg = Authorities(id_base(record))
     for doc in record.documents:
         for field_name, _ in PARTY_FIELDS:
             for v in doc.all(field_name):
@@ -394,7 +401,7 @@ def _corresp_desc(parent: etree._Element, doc: Document, reg: Authorities) -> No
     place_v = place.value if place is not None and isinstance(place.value, dict) and place.value.get("name") else None
     if not (actions["sent"] or actions["received"] or when or place_v):
         return
-    cd = sub(parent, "correspDesc", corresp="#" + doc_xml_id(doc))
+    cd = sub(parent, "correspDesc", corresp="#" + doc_xml_id(reg.base, doc))
     for action in ("sent", "received"):
         parties = actions[action]
         if not parties and not (action == "sent" and (when or place_v)):
@@ -411,19 +418,19 @@ def _corresp_desc(parent: etree._Element, doc: Document, reg: Authorities) -> No
             sub(ca, "date", date.as_written or None, when=str(when))
 
 
-def _text_class(parent: etree._Element, doc: Document) -> None:
+def _text_class(parent: etree._Element, doc: Document, base: str) -> None:
     terms = [(scheme, _text_value(doc, scheme)) for scheme in ("doc_type", "classification")]
     terms = [(s, v) for s, v in terms if v]
     if not terms:
         return
-    tc = sub(parent, "textClass", corresp="#" + doc_xml_id(doc))
+    tc = sub(parent, "textClass", corresp="#" + doc_xml_id(base, doc))
     for scheme, term in terms:
-        kw = sub(tc, "keywords", scheme="#" + scheme)
+        kw = sub(tc, "keywords", scheme=f"#{base}{scheme}")
         sub(kw, "term", term)
 
 
-def _ms_item(parent: etree._Element, doc: Document) -> None:
-    item = sub(parent, "msItem", n=str(doc.seq), corresp="#" + doc_xml_id(doc))
+def _ms_item(parent: etree._Element, doc: Document, base: str) -> None:
+    item = sub(parent, "msItem", n=str(doc.seq), corresp="#" + doc_xml_id(base, doc))
     sub(item, "locus", f"{doc.source_start}-{doc.source_end}", scheme="#characters",
         **{"from": str(doc.source_start), "to": str(doc.source_end)})
     for lang in ("en", "ru"):
@@ -493,12 +500,12 @@ def _header(tei: etree._Element, record: Record, reg: Authorities) -> None:
     if record.documents:
         contents = sub(ms, "msContents")
         for doc in record.documents:
-            _ms_item(contents, doc)
+            _ms_item(contents, doc, reg.base)
     ed = sub(header, "encodingDesc")
     cls = sub(ed, "classDecl")
     for scheme, label in (("doc_type", "Document type"), ("classification", "Security classification")):
         tax = sub(cls, "taxonomy")
-        tax.set(XML_ID, scheme)
+        tax.set(XML_ID, reg.base + scheme)
         sub(tax, "desc", label)
     pd = sub(header, "profileDesc")
     langs = sorted({d.language for d in record.documents if d.language})
@@ -509,7 +516,7 @@ def _header(tei: etree._Element, record: Record, reg: Authorities) -> None:
     for doc in record.documents:
         _corresp_desc(pd, doc, reg)
     for doc in record.documents:
-        _text_class(pd, doc)
+        _text_class(pd, doc, reg.base)
     if not len(pd):
         header.remove(pd)
     etree.indent(header, space=" ")

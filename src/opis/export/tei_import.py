@@ -170,7 +170,8 @@ def _header_values(root: etree._Element, item: etree._Element, auth: _Authoritie
         for kw in tc.findall(t("keywords")):
             term = kw.find(t("term"))
             if term is not None:
-                out.append(_value(kw.get("scheme", "#").lstrip("#"), term.text or ""))
+                # scheme="#r<record id>-doc_type": the field is what follows the id base
+                out.append(_value(kw.get("scheme", "#").rsplit("-", 1)[-1].lstrip("#"), term.text or ""))
     return out, date_value
 
 
