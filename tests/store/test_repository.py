@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 from opis.model import RESTRICTED, Document, Layer, Mention, OffsetMap, Record, Run, Span, Value
 from opis.store.repository import Store, database_url
-from opis.store.scratch import backends_to_test, scratch_store
 from opis.store.schema import documents, originals, paragraphs, records
 
 CP1251_TEXT = "Товарищу Сталину И.В.\n\nО <script>alert(1)</script> ответе ТАСС.\n"
@@ -60,20 +59,6 @@ def make_record(text: str = CP1251_TEXT, name: str = "a.txt", **kw) -> Record:
         warnings=["line 3: unknown tag <script>"],
         **kw,
     )
-
-
-@pytest.fixture(params=[pytest.param(b, marks=[pytest.mark.postgres] if b == "postgresql" else [])
-                        for b in backends_to_test()])
-def store(request, tmp_path):
-    """SQLite always; PostgreSQL as well when OPIS_TEST_PG names a server."""
-    with scratch_store(request.param, tmp_path) as s:
-        yield s
-
-
-@pytest.fixture
-def sqlite_store(tmp_path):
-    with scratch_store("sqlite", tmp_path) as s:
-        yield s
 
 
 def test_round_trip_keeps_everything_including_non_utf8_bytes(store):
@@ -186,6 +171,15 @@ def test_invalid_visibility_is_refused(store):
     assert store.count_records(include_restricted=True) == 0
 
 
+def test_reopening_keeps_the_data(store_url):
+    with Store.open(store_url) as s:
+        s.save_record(make_record())
+    with Store.open(store_url) as s:
+        assert s.count_records() == 1
+        assert s.get_record(make_record().id) == make_record()
+
+
+@pytest.mark.sqlite_only("file paths and PRAGMAs exist only for SQLite")
 def test_open_accepts_paths_and_urls_and_sets_pragmas(tmp_path):
     path = tmp_path / "x.db"
     assert database_url(path) == f"sqlite:///{path}"

@@ -43,7 +43,6 @@ from opis.store.schema import (
     documents,
     layers,
     mentions,
-    metadata,
     originals,
     paragraphs,
     record_versions,
@@ -69,10 +68,18 @@ def visible(include_restricted: bool) -> ColumnElement[bool]:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=10000")  # first, so the next ones wait for a busy file
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
+
+
+def make_engine(url_or_path: str | Path) -> Engine:
+    """An engine on the archive database, with SQLite set up as the store expects."""
+    engine = create_engine(database_url(url_or_path))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
 
 
 class Store:
@@ -84,19 +91,22 @@ class Store:
 
     @classmethod
     def open(cls, url_or_path: str | Path) -> "Store":
-        url = database_url(url_or_path)
-        engine = create_engine(url)
-        if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
-        store = cls(engine)
-        store.create()
+        """Open (creating if need be) the archive at a path or URL, migrated to the newest
+        schema revision."""
+        store = cls(make_engine(url_or_path))
+        try:
+            store.create()
+        except BaseException:
+            store.close()
+            raise
         return store
 
     def create(self) -> None:
-        """Create missing tables and full-text structures (idempotent)."""
-        with self.engine.begin() as conn:
-            metadata.create_all(conn)
-            self.backend.install(conn)
+        """Bring the database to the newest schema revision: tables and full-text
+        structures on a new one, pending migrations on an old one (idempotent)."""
+        from opis.store.migrate import upgrade_engine
+
+        upgrade_engine(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

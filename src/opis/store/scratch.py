@@ -19,14 +19,17 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def scratch_database(server_url: str, prefix: str = "opis_scratch") -> Iterator[str]:
-    """Yield the URL of a new empty database on the server of `server_url`."""
+def scratch_database(server_url: str, prefix: str = "opis_scratch",
+                     template: str | None = None) -> Iterator[str]:
+    """Yield the URL of a new database on the server of `server_url`: empty, or a copy of
+    the database named `template` (which nobody may be connected to), and drop it after."""
     url = make_url(server_url)
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
     try:
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"{copy}')
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:

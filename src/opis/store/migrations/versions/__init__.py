@@ -1,0 +1,1 @@
+"""Revisions of the archive schema, oldest first by their down_revision chain."""
