@@ -232,6 +232,7 @@ class Authority:
         self.index: dict[str, list[_Hit]] = {}
         self.person_forms: dict[str, str] = {}  # key -> Russian form (for nominative())
         self.lemma_index: dict[str, list[_Hit]] = {}
+        self._primary: set[str] = set()  # keys of forms as written (fuzzy matching uses only these)
         self.given_names: set[str] = set()  # keys of given names and patronymics in headings
         for e in entries:
             if e.type == "PER" and e.heading.startswith(e.name) and e.heading != e.name:
@@ -244,6 +245,7 @@ class Authority:
                 for k in {key(form), compact(form)}:
                     if k:
                         self._add(self.index, k, e, prior)
+                self._primary.add(key(form))
                 if e.type == "PER" and not is_latin(form):
                     east = e.country in EAST_ASIAN or e.heading == e.name
                     # a Western full name ("Дин Ачесон") stands for its surname
@@ -349,7 +351,7 @@ class Authority:
     def _keys_for(self, latin: bool) -> list[str]:
         if (latin, True) not in self._fuzzy_keys:
             self._fuzzy_keys[(latin, True)] = [k for k in self.index
-                                               if len(k) >= 4 and bool(re.search(r"[a-z]", k)) == latin]
+                                               if k in self._primary and len(k) >= 4 and bool(re.search(r"[a-z]", k)) == latin]
         return self._fuzzy_keys[(latin, True)]
 
     def _fuzzy(self, text: str, type: str | None, initials: str, year: int | None,

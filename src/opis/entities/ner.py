@@ -32,13 +32,17 @@ from opis.entities.normalize import compact, is_latin, key, morph
 from opis.model import Document, Mention
 
 MAX_GAZ_WORDS = 10
-_TOKEN = re.compile(r"[A-Za-zА-Яа-яЁё\u00C0-\u024F0-9]+(?:[-'’][A-Za-zА-Яа-яЁё\u00C0-\u024F0-9]+)*(?:\(б\))?")
+_TOKEN = re.compile(r"[A-Za-zА-Яа-яЁё\u00C0-\u024F0-9]+(?:(?:-|['’](?![sS]\b))[A-Za-zА-Яа-яЁё\u00C0-\u024F0-9]+)*(?:\(б\))?")
 _MARKUP = re.compile(r"[~<>*|#\[\]{}_/\\=]")
 _GAP_OK = re.compile(r"^[ \t\u00a0]+$|^-$|^ ?- ?$|^\.[ \t\u00a0]+$")
 _ADDRESS_ONLY = re.compile(r"^(?:т|тов|тт|товарищ\w*|т\.\s*т|г-н|господин\w*|гр)\.?$", re.I)
 # a short word list that natasha tags as ORG or PER in these papers without them being names
 _GENERIC = {"цк", "пленум", "президиум", "бюро", "правительство", "посольство", "партия",
             "центральный комитет", "делегация", "съезд", "комитет", "комиссия"}
+# surnames in the authority that are also ordinary words (or forms of them)
+_HOMOGRAPHS = {"свобода", "гроза", "широкий", "лука", "пик", "кулик", "коль", "хит", "бим", "тун",
+               "джой", "маски", "ходжа", "форд", "ллойд", "дин", "коти", "каня", "роа", "гере",
+               "грос", "мао", "кирк", "смит", "лапин", "лебедев", "попович", "алия", "остин"}
 _STOP_LOWER = {"если", "когда", "между", "после", "перед", "через", "также", "этого", "этом",
                "которые", "который", "которая", "было", "были", "будет", "может", "чтобы"}
 TITLE_WORDS_EN = ("Comrade|Comrades|Cde\\.|Mr\\.|Mrs\\.|Ambassador|Secretary|President|Premier|"
@@ -118,11 +122,12 @@ def recognize_text(text: str, authority: Authority | None = None, language: str 
     if not text.strip():
         return []
     cands = _gazetteer(text, auth)
-    if language != "en":
-        cands += _ocr_names(text, auth)
+    cands = _composites(text, cands, auth)
     if language == "en":
         cands += _english_rules(text, auth)
+        cands += _ocr_names(text, auth, latin=True)
     else:
+        cands += _ocr_names(text, auth)
         cands += _natasha_candidates(text)
     chosen = _resolve(cands)
     mentions = [m for m in (_to_mention(c, text, auth, year) for c in chosen) if m is not None]
@@ -144,7 +149,7 @@ def _year_hint(doc: Document) -> int | None:
 
 def _pieces(text: str, start: int, end: int, split_commas: bool) -> Iterable[tuple[int, int]]:
     """Cut a span at line breaks, markup characters and (for persons) list separators."""
-    seps = r"[\n\r]|" + _MARKUP.pattern + (r"|[,;]|\s(?:и)\s" if split_commas else "")
+    seps = r"[\n\r]|\((?!б\))|(?<!\(б)\)|" + _MARKUP.pattern + (r"|[,;]|\s(?:и)\s" if split_commas else "")
     pos = start
     for m in re.finditer(seps, text[start:end]):
         yield pos, start + m.start()
@@ -296,7 +301,7 @@ def _acceptable(surface: str, entry: Entry, text: str, a: int, nwords: int) -> b
         w = surface
         if len(w) <= 2:
             return False
-        if _is_common_word(w):
+        if key(w) in _HOMOGRAPHS or key(nominative(w)) in _HOMOGRAPHS:
             # "Свобода", "Гроза" as persons only after initials or a form of address
             before = text[max(0, a - 12):a]
             if not re.search(r"(?:[А-ЯЁA-Z]\.\s*|тов\.\s*|товарищ\w*\s+)$", before, re.I):
@@ -311,18 +316,114 @@ def _acceptable(surface: str, entry: Entry, text: str, a: int, nwords: int) -> b
     return True
 
 
-def _ocr_names(text: str, auth: Authority) -> list[_Cand]:
+# body prefixes that combine with a party or a country named right after them
+_PARTY_PREFIXES = {
+    "политбюро цк": "Политбюро ЦК", "президиум цк": "Президиум ЦК", "секретариат цк": "Секретариат ЦК",
+    "цк": "ЦК", "центральный комитет": "ЦК", "политический комитет цк": "Политбюро ЦК",
+    "политический бюро цк": "Политбюро ЦК",
+    "central committee of the": "ЦК", "central committee of": "ЦК", "politburo of the": "Политбюро ЦК",
+    "political committee of the": "Политбюро ЦК", "presidium of the central committee of the": "Президиум ЦК",
+}
+_STATE_PREFIXES = {
+    "правительство": "Правительство", "мид": "МИД", "министерство иностранный дело": "МИД",
+    "посольство": "Посольство", "национальный собрание": "Национальное собрание",
+    "кабинет министр": "Кабинет Министров", "президиум внс": "Президиум ВНС",
+    "президиум верховный народный собрание": "Президиум ВНС", "верховный совет": "Верховный Совет",
+    "президиум верховный совет": "Президиум Верховного Совета",
+    "министерство оборона": "Министерство обороны", "министерство финансы": "Министерство финансов",
+    "министерство культура": "Министерство культуры", "министерство внешний торговля": "Министерство внешней торговли",
+    "government of the": "Правительство", "government of": "Правительство",
+    "ministry of foreign affairs of the": "МИД", "ministry of foreign affairs of": "МИД",
+    "foreign ministry of the": "МИД", "embassy of the": "Посольство", "embassy of": "Посольство",
+    "supreme soviet of the": "Верховный Совет", "national assembly of": "Национальное собрание",
+}
+
+
+def _prefix_before(text: str, pos: int, table: dict[str, str]) -> tuple[int, str] | None:
+    """A body prefix ending right before `pos` on the same line: (its start, canonical)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if not text[line_start:pos].strip() and line_start >= 2:
+        # a letterhead: "ЦЕНТРАЛЬНЫЙ КОМИТЕТ" on the line above "КОММУНИСТИЧЕСКОЙ ПАРТИИ ..."
+        above = text.rfind("\n", 0, line_start - 1) + 1
+        if text[above:line_start - 1].strip().isupper():
+            pos, line_start = line_start - 1, above
+    toks = list(_TOKEN.finditer(text, line_start, pos))[-6:]
+    if not toks or text[toks[-1].end():pos].strip():
+        return None
+    for i in range(len(toks)):
+        span = toks[i:]
+        if any(text[a.end():b.start()].strip() for a, b in zip(span, span[1:])):
+            continue
+        k = lemma_key(text[span[0].start():span[-1].end()])
+        if k in table:
+            return span[0].start(), table[k]
+    return None
+
+
+def _genitive(name: str) -> str:
+    """"Южная Корея" -> "Южной Кореи" (abbreviations stay): body names take the country in
+    the genitive."""
+    if name.isupper() or " " not in name and not re.search(r"[а-я]", name):
+        return name
+    out = []
+    for w in name.split():
+        p = morph().parse(w.lower())[0]
+        inf = p.inflect({"gent"})
+        g = inf.word if inf is not None else w.lower()
+        out.append(g[:1].upper() + g[1:] if w[:1].isupper() else g)
+    return " ".join(out)
+
+
+def _composites(text: str, cands: list[_Cand], auth: Authority) -> list[_Cand]:
+    """"Политбюро ЦК СЕПГ", "МИД КНДР", "Посольство СССР в ЧССР": a body prefix plus the
+    party or country after it is one body, named with the canonical prefix."""
+    cands = sorted(cands, key=lambda c: c.start)
+    made: list[_Cand] = []
+    for c in cands:
+        if c.entry is None:
+            continue
+        if c.entry.type == "ORG" and c.entry.kind == "party":
+            found = _prefix_before(text, c.start, _PARTY_PREFIXES)
+        elif c.entry.type == "LOC" and c.entry.kind == "country":
+            found = _prefix_before(text, c.start, _STATE_PREFIXES)
+        else:
+            found = None
+        if found is None:
+            continue
+        a, canon = found
+        name, b = f"{canon} {_genitive(c.entry.name)}", c.end
+        if canon == "Посольство":
+            m = re.match(r"\s+в\s+", text[b:])
+            nxt = next((d for d in cands if m and d.start == b + m.end() and d.entry is not None
+                        and d.entry.type == "LOC"), None)
+            if nxt is not None:
+                name, b = f"{name} в {nxt.entry.name}", nxt.end
+        hits = auth.index.get(key(name))
+        entry = hits[0].entry if hits else None
+        made.append(_Cand(a, b, "ORG", "gazetteer", entry, 0.9 if entry else 0.0,
+                          "rule.composite", normal=name))
+    if not made:
+        return cands
+    keep = [c for c in cands if not any(c.start < m.end and m.start < c.end for m in made)]
+    return keep + made
+
+
+def _ocr_names(text: str, auth: Authority, latin: bool = False) -> list[_Cand]:
     """Capitalised words unknown to the dictionary that are close to an authority name:
-    OCR garbles of places and names ("Паньшынчжоня" -> Паньмыньчжон)."""
+    OCR garbles of places and names ("Паньшынчжоня" -> Паньмыньчжон), other spellings of
+    Latin names ("Vyshinski" -> Vyshinsky)."""
     out = []
     for m in _TOKEN.finditer(text):
         w = m.group(0)
-        if len(w) < 6 or not w[:1].isupper() or w.isupper() or not re.search(r"[а-яё]", w):
+        if len(w) < 6 or not w[:1].isupper() or w.isupper():
             continue
-        if morph().word_is_known(w.lower()) or key(w) in auth.index:
+        if latin:
+            if not re.fullmatch(r"[A-Za-z\-']+", w) or key(w) in auth.index:
+                continue
+        elif not re.search(r"[а-яё]", w) or morph().word_is_known(w.lower()) or key(w) in auth.index:
             continue
-        link = auth.link(w)
-        if link is not None and link.method == "authority.fuzzy" and link.score >= 0.72:
+        link = auth.link(w, type="PER" if latin else None)
+        if link is not None and link.method == "authority.fuzzy" and link.score >= (0.78 if latin else 0.72):
             out.append(_Cand(m.start(), m.end(), link.entry.type, "rule", link.entry, link.score,
                              "authority.ocr_fuzzy"))
     return out
@@ -348,13 +449,13 @@ def _english_rules(text: str, auth: Authority) -> list[_Cand]:
 # -- overlaps and mentions -------------------------------------------------------------
 
 def _resolve(cands: list[_Cand]) -> list[_Cand]:
-    """Keep non-overlapping candidates: longer first; at equal length the gazetteer."""
-    order = {"gazetteer": 0, "natasha": 1, "rule": 2}
+    """Keep non-overlapping candidates. Authority hits (gazetteer, OCR, composites) go
+    first, longer before shorter; natasha spans fill the gaps. natasha's spans are often
+    too long on these papers ("Передайте Мао Цзэдуну", "Согласен Г. Маленков")."""
+    order = {"gazetteer": 0, "rule": 1, "natasha": 2}
     chosen: list[_Cand] = []
-    for c in sorted(cands, key=lambda c: (-c.length, order[c.source], c.start)):
-        clash = [k for k in chosen if c.start < k.end and k.start < c.end]
-        if clash:
-            # a natasha span that only adds an address word or initials to a gazetteer hit
+    for c in sorted(cands, key=lambda c: (order[c.source] == 2, -c.length, order[c.source], c.start)):
+        if any(c.start < k.end and k.start < c.end for k in chosen):
             continue
         chosen.append(c)
     return chosen
@@ -396,6 +497,10 @@ def _to_mention(c: _Cand, text: str, auth: Authority, year: int | None) -> Menti
         if len(name.split()) == 1 and _is_common_word(name) and not initials_of(as_written):
             return None
         conf = 0.6
+    elif c.normal:
+        name = c.normal
+        conf = 0.7
+        return Mention(c.start, c.end, typ, as_written, name, None, None, method=method, confidence=conf)
     else:
         name = _normal_phrase(as_written)
         if key(name) in _GENERIC or key(as_written) in _GENERIC:
@@ -403,6 +508,9 @@ def _to_mention(c: _Cand, text: str, auth: Authority, year: int | None) -> Menti
         words = as_written.split()
         if re.search(r"\d", as_written):
             return None  # registry marks and numbers tagged as bodies ("ВП2")
+        if len(words) == 1 and (len(as_written) < 4 or not as_written[:1].isupper()
+                                or (typ == "LOC" and _is_common_word(as_written))):
+            return None  # "экз", "Запад", "Справка"
         if typ == "ORG" and not as_written.isupper() and not any(w[:1].isupper() for w in words[1:]):
             return None  # "Правительственной делегации", "Китайская партия": descriptions
         conf = 0.55
