@@ -1,0 +1,266 @@
+"""Whole-archive dumps: JSON Lines to move an archive between databases, CSV for spreadsheets.
+
+A JSONL dump is one JSON object per line, in a fixed order so that the same archive
+always gives the same file:
+
+1. ``{"table": "header", "format": "opis-dump", "version": 1}``
+2. every original file ever saved for a dumped record (``"table": "original"``, bytes in
+   base64), by content hash;
+3. for each record by id: the record (with its timestamps), its versions, then each
+   document followed by its layers, values and mentions.
+
+Database row ids are never written; documents are named by (record id, seq). Importing
+goes through `Store.save_record` (so the search index is rebuilt by the store itself) and
+then puts back what saving cannot know: timestamps and older versions. Dump → import into
+an empty database → dump gives the same bytes.
+
+Restricted records are left out unless ``include_restricted=True`` is asked for.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+from sqlalchemy import insert, select, update
+
+from opis.model import Document, Layer, Mention, OffsetMap, Record, Span, Value
+from opis.store.repository import visible
+from opis.store.schema import documents, layers, mentions, originals, record_versions, records, values
+
+FORMAT = "opis-dump"
+VERSION = 1
+CSV_TABLES = ("records", "versions", "originals", "documents", "layers", "values", "mentions")
+
+
+def _ts(dt: datetime | None) -> str | None:
+    """UTC ISO timestamps; SQLite hands them back without a zone."""
+    if dt is None:
+        return None
+    dt = dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    return dt.isoformat()
+
+
+def _dt(s: str | None) -> datetime | None:
+    return datetime.fromisoformat(s) if s else None
+
+
+# --- reading the database in dump order -------------------------------------------------
+
+def iter_rows(store: Any, include_restricted: bool = False) -> Iterator[dict[str, Any]]:
+    """Every dump row, in dump order (see the module docstring)."""
+    yield {"table": "header", "format": FORMAT, "version": VERSION}
+    with store.engine.connect() as conn:
+        rec_rows = conn.execute(
+            select(records).where(visible(include_restricted)).order_by(records.c.id)
+        ).mappings().all()
+        ids = [r["id"] for r in rec_rows]
+        versions: dict[str, list[Any]] = {i: [] for i in ids}
+        for v in conn.execute(select(record_versions).order_by(
+                record_versions.c.record_id, record_versions.c.saved_at, record_versions.c.sha256)).mappings():
+            if v["record_id"] in versions:
+                versions[v["record_id"]].append(v)
+        shas = sorted({r["sha256"] for r in rec_rows} | {v["sha256"] for vs in versions.values() for v in vs})
+        for sha in shas:
+            o = conn.execute(select(originals).where(originals.c.sha256 == sha)).mappings().one()
+            yield {"table": "original", "sha256": sha, "size": o["size"], "created_at": _ts(o["created_at"]),
+                   "bytes": base64.b64encode(bytes(o["bytes"])).decode("ascii")}
+        for r in rec_rows:
+            yield {"table": "record", "id": r["id"], "source_name": r["source_name"],
+                   "source_path": r["source_path"], "collection": r["collection"], "format": r["format"],
+                   "encoding": r["encoding"], "sha256": r["sha256"], "visibility": r["visibility"],
+                   "metadata": r["meta"], "warnings": r["warnings"], "text": r["text"],
+                   "created_at": _ts(r["created_at"]), "updated_at": _ts(r["updated_at"])}
+            for v in versions[r["id"]]:
+                yield {"table": "version", "record_id": r["id"], "sha256": v["sha256"], "saved_at": _ts(v["saved_at"])}
+            docs = conn.execute(select(documents).where(documents.c.record_id == r["id"])
+                                .order_by(documents.c.seq)).mappings().all()
+            for d in docs:
+                key = {"record_id": r["id"], "seq": d["seq"]}
+                yield {"table": "document", **key, "language": d["language"],
+                       "source_start": d["source_start"], "source_end": d["source_end"]}
+                for lr in conn.execute(select(layers).where(layers.c.document_id == d["id"])
+                                       .order_by(layers.c.position)).mappings():
+                    yield {"table": "layer", **key, "position": lr["position"], "name": lr["name"],
+                           "parent": lr["parent"], "language": lr["language"], "text": lr["text"],
+                           "offset_map": lr["offset_map"], "spans": lr["spans"]}
+                for vr in conn.execute(select(values).where(values.c.document_id == d["id"])
+                                       .order_by(values.c.id)).mappings():
+                    yield {"table": "value", **key, **{c.key: vr[c.key] for c in values.c
+                                                      if c.key not in ("id", "document_id", "created_at")},
+                           "created_at": _ts(vr["created_at"])}
+                for mr in conn.execute(select(mentions).where(mentions.c.document_id == d["id"])
+                                       .order_by(mentions.c.id)).mappings():
+                    yield {"table": "mention", **key, **{c.key: mr[c.key] for c in mentions.c
+                                                        if c.key not in ("id", "document_id")}}
+
+
+@contextmanager
+def _text_out(out: str | Path | IO[str], **kw: Any) -> Iterator[IO[str]]:
+    if isinstance(out, (str, Path)):
+        with open(out, "w", encoding="utf-8", newline="\n", **kw) as f:
+            yield f
+    else:
+        yield out
+
+
+def export_jsonl(store: Any, out: str | Path | IO[str], include_restricted: bool = False) -> int:
+    """Write the archive as JSON Lines to a path or text stream; returns the record count."""
+    n = 0
+    with _text_out(out) as f:
+        for row in iter_rows(store, include_restricted):
+            n += row["table"] == "record"
+            f.write(json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+    return n
+
+
+def export_csv(store: Any, out_dir: str | Path, include_restricted: bool = False) -> list[Path]:
+    """One CSV per table in `out_dir` (UTF-8 with a byte-order mark, which spreadsheet
+    programs need to read Cyrillic); JSON columns hold JSON text. Returns the files."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    buffers: dict[str, tuple[io.StringIO, csv.DictWriter | None]] = {t: (io.StringIO(), None) for t in CSV_TABLES}
+    table_of = {"record": "records", "version": "versions", "original": "originals", "document": "documents",
+                "layer": "layers", "value": "values", "mention": "mentions"}
+    for row in iter_rows(store, include_restricted):
+        if row["table"] == "header":
+            continue
+        table = table_of[row["table"]]
+        flat = {k: (json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (dict, list)) else v)
+                for k, v in row.items() if k != "table"}
+        buf, writer = buffers[table]
+        if writer is None:
+            writer = csv.DictWriter(buf, fieldnames=list(flat), lineterminator="\n")
+            writer.writeheader()
+            buffers[table] = (buf, writer)
+        writer.writerow(flat)
+    paths = []
+    for table in CSV_TABLES:
+        path = out_dir / f"{table}.csv"
+        path.write_text(buffers[table][0].getvalue(), encoding="utf-8-sig", newline="")
+        paths.append(path)
+    return paths
+
+
+# --- importing ------------------------------------------------------------------------------
+
+def _read_rows(path: str | Path | IO[str]) -> Iterator[dict[str, Any]]:
+    f = open(path, encoding="utf-8") if isinstance(path, (str, Path)) else path
+    try:
+        for n, line in enumerate(f, start=1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"line {n} of the dump is not JSON ({exc.msg})") from exc
+    finally:
+        if isinstance(path, (str, Path)):
+            f.close()
+
+
+class _Pending:
+    """One record's rows, gathered until the next record starts."""
+
+    def __init__(self, row: dict[str, Any]):
+        self.row = row
+        self.versions: list[dict[str, Any]] = []
+        self.docs: list[dict[str, Any]] = []
+
+    def to_record(self, originals_by_sha: dict[str, dict[str, Any]]) -> Record:
+        r = self.row
+        record = Record(
+            source_name=r["source_name"], original=base64.b64decode(originals_by_sha[r["sha256"]]["bytes"]),
+            encoding=r["encoding"], format=r["format"], text=r["text"], metadata=r["metadata"],
+            warnings=list(r["warnings"]), visibility=r["visibility"], collection=r["collection"],
+            source_path=r["source_path"],
+        )
+        if record.id != r["id"]:
+            raise ValueError(f"record {r['id']}: its collection and source name give id {record.id}")
+        for d in self.docs:
+            lays = [Layer(name=lr["name"], text=lr["text"], spans=[Span.from_json(s) for s in lr["spans"]],
+                          parent=lr["parent"], to_parent=OffsetMap.from_json(lr["offset_map"]),
+                          language=lr["language"]) for lr in sorted(d["layers"], key=lambda x: x["position"])]
+            value_keys = [c.key for c in values.c if c.key not in ("id", "document_id", "created_at")]
+            mention_keys = [c.key for c in mentions.c if c.key not in ("id", "document_id")]
+            record.documents.append(Document(
+                seq=d["seq"], source_start=d["source_start"], source_end=d["source_end"],
+                diplomatic=lays[0], reading=lays[1], language=d["language"],
+                values=[Value(**{k: v[k] for k in value_keys}) for v in d["values"]],
+                mentions=[Mention(**{k: m[k] for k in mention_keys}) for m in d["mentions"]],
+                extra_layers=lays[2:]))
+        return record
+
+
+def _restore(store: Any, pending: _Pending, originals_by_sha: dict[str, dict[str, Any]]) -> None:
+    """Put back timestamps and older versions, which saving a record cannot know."""
+    rid = pending.row["id"]
+    with store.engine.begin() as conn:
+        for v in pending.versions:
+            o = originals_by_sha[v["sha256"]]
+            if conn.execute(select(originals.c.sha256).where(originals.c.sha256 == v["sha256"])).first() is None:
+                conn.execute(insert(originals).values(sha256=v["sha256"], bytes=base64.b64decode(o["bytes"]),
+                                                      size=o["size"], created_at=_dt(o["created_at"])))
+            else:
+                conn.execute(update(originals).where(originals.c.sha256 == v["sha256"])
+                             .values(created_at=_dt(o["created_at"])))
+            exists = conn.execute(select(record_versions.c.sha256).where(
+                record_versions.c.record_id == rid, record_versions.c.sha256 == v["sha256"])).first()
+            if exists is None:
+                conn.execute(insert(record_versions).values(record_id=rid, sha256=v["sha256"],
+                                                            saved_at=_dt(v["saved_at"])))
+            else:
+                conn.execute(update(record_versions).where(record_versions.c.record_id == rid,
+                                                           record_versions.c.sha256 == v["sha256"])
+                             .values(saved_at=_dt(v["saved_at"])))
+        conn.execute(update(records).where(records.c.id == rid).values(
+            created_at=_dt(pending.row["created_at"]), updated_at=_dt(pending.row["updated_at"])))
+        doc_ids = dict(conn.execute(select(documents.c.seq, documents.c.id).where(documents.c.record_id == rid)).all())
+        for d in pending.docs:
+            ids = conn.execute(select(values.c.id).where(values.c.document_id == doc_ids[d["seq"]])
+                               .order_by(values.c.id)).scalars().all()
+            for vid, v in zip(ids, d["values"]):
+                conn.execute(update(values).where(values.c.id == vid).values(created_at=_dt(v["created_at"])))
+
+
+def import_jsonl(store: Any, path: str | Path | IO[str]) -> dict[str, int]:
+    """Load a dump into `store`; returns how many records were added, updated, unchanged."""
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    originals_by_sha: dict[str, dict[str, Any]] = {}
+    pending: _Pending | None = None
+
+    def flush() -> None:
+        if pending is None:
+            return
+        status = store.save_record(pending.to_record(originals_by_sha))
+        counts[status] += 1
+        if status != "unchanged":
+            _restore(store, pending, originals_by_sha)
+
+    for row in _read_rows(path):
+        kind = row.get("table")
+        if kind == "header":
+            if row.get("format") != FORMAT or row.get("version") != VERSION:
+                raise ValueError(f"not an {FORMAT} version {VERSION} file")
+        elif kind == "original":
+            originals_by_sha[row["sha256"]] = row
+        elif kind == "record":
+            flush()
+            pending = _Pending(row)
+        elif pending is None:
+            raise ValueError(f"a {kind} row comes before any record")
+        elif kind == "version":
+            pending.versions.append(row)
+        elif kind == "document":
+            pending.docs.append({**row, "layers": [], "values": [], "mentions": []})
+        elif kind in ("layer", "value", "mention"):
+            pending.docs[-1][kind + "s"].append(row)
+        else:
+            raise ValueError(f"unknown row type {kind!r}")
+    flush()
+    return counts
