@@ -78,12 +78,18 @@ def test_facet_click_narrows_results(page):
 def test_person_facet_click(page):
     """Needs the entities stage for the person facet."""
     page.goto("/search?q=" + KIM)
-    link = page.locator('a[data-facet="person"]').first
-    assert link.count() == 1, "no person facet: no mentions in the archive"
-    count = int(link.locator(".count").inner_text())
+    total = int(page.locator("[data-total]").get_attribute("data-total"))
+    people = page.locator('a[data-facet="person"]')
+    assert people.count() > 0, "no person facet: no mentions in the archive"
+    counts = [int(c.strip()) for c in people.locator(".count").all_text_contents()]
+    # a person in some but not all of the results, so the click must narrow them
+    i = next(i for i, c in enumerate(counts) if c < total)
+    link, count = people.nth(i), counts[i]
+    if not link.is_visible():
+        link.locator("xpath=ancestor::details[1]/summary").click()
     link.click()
     page.wait_for_url(re.compile(r"person="))
-    assert int(page.locator("[data-total]").get_attribute("data-total")) == count
+    assert int(page.locator("[data-total]").get_attribute("data-total")) == count < total
     assert page.locator("li.hit").count() == min(count, 20)
     shot(page, "search-facet-person")
 
@@ -91,7 +97,7 @@ def test_person_facet_click(page):
 def test_entity_page_from_a_mention(page, archive):
     """Needs the entities stage: mentions are links."""
     page.goto(f"/documents/{archive.seed001}")
-    mention = page.locator(".transcription a.mention").first
+    mention = page.locator(".transcription a.mention-per").first
     assert mention.count() == 1, "no linked mentions in the text"
     name = mention.inner_text()
     mention.click()

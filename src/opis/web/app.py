@@ -225,8 +225,12 @@ def create_app(db_url: str) -> FastAPI:
             })
         for name, values in fac.items():
             entries = []
+            key = FACET_FILTER.get(name)
+            chosen = set(data["filters"].get(key) or []) if key else set()
+            if name == "year" and data["filters"].get("date_from") == data["filters"].get("date_to"):
+                chosen = {data["filters"].get("date_from")}
             for value, count in values[:FACET_MAX]:
-                entry = {"value": value, "count": count}
+                entry = {"value": value, "count": count, "active": value in chosen}
                 if name in ("person", "organization", "place"):
                     entry["label"] = value
                     entry["label_en"] = names_en.get(value)
@@ -258,11 +262,11 @@ def create_app(db_url: str) -> FastAPI:
         facts = document_facts(doc, record)
         entities = mention_index(doc)
         named = {e["id"] for group in entities.values() for e in group}
-        for key in ("authors", "signatories", "recipients", "distribution"):
-            for p in facts[key]:  # link only to entity pages that exist
-                p["entity"] = p["entity"] if p["entity"] in named else None
-        if facts["place"] and facts["place"]["entity"] not in named:
-            facts["place"]["entity"] = None
+        by_name = {e["name"]: e["id"] for group in entities.values() for e in group}
+        parties = [p for key in ("authors", "signatories", "recipients", "distribution") for p in facts[key]]
+        for p in parties + ([facts["place"]] if facts["place"] else []):
+            # link only to entity pages that exist: the same id, else a mention of the same name
+            p["entity"] = p["entity"] if p["entity"] in named else by_name.get(p["name"])
         facts["of"] = len(record.documents)
         base = str(request.base_url).rstrip("/")
         url = base + doc_url(record.id, doc.seq)
