@@ -179,6 +179,10 @@ def nominative(as_written: str) -> str:
         last = noms[-1]
         if (key(last) in known or _is_surname(words[-1])) and all(_is_given(w) for w in words[:-1]):
             return last
+        first = noms[0]
+        # "Сидоренко Петром Ивановичем": surname first, then given name and patronymic
+        if (key(first) in known or _is_surname(words[0])) and all(_is_given(w) for w in words[1:]):
+            return first
         return " ".join(noms)
     return _word_nominative(words[0], known)
 

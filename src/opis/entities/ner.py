@@ -128,6 +128,7 @@ def recognize_text(text: str, authority: Authority | None = None, language: str 
         cands += _ocr_names(text, auth, latin=True)
     else:
         cands += _ocr_names(text, auth)
+        cands += _after_address(text)
         cands += _natasha_candidates(text)
     chosen = _resolve(cands)
     mentions = [m for m in (_to_mention(c, text, auth, year) for c in chosen) if m is not None]
@@ -187,6 +188,23 @@ def _natasha_candidates(text: str) -> list[_Cand]:
             if not re.search(r"[A-Za-zА-Яа-яЁё]{2,}", text[a:b]) or _ADDRESS_ONLY.match(text[a:b]):
                 continue
             out.append(_Cand(a, b, typ, "natasha", method="natasha.ner"))
+    return out
+
+
+_AFTER_ADDRESS = re.compile(r"(?<![\w.])(?:[Тт]ов\.|[Тт]оварищ(?:у|ам|а|ем|и|ей)?|[Тт]\.)[ \t]+"
+                            r"((?:[А-ЯЁ]\.[ \t]?){0,2}[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)")
+
+
+def _after_address(text: str) -> list[_Cand]:
+    """A capitalised word right after "тов." / "товарищу" is a person's name, even when
+    natasha misses it ("тов. Тихомирову")."""
+    out = []
+    for m in _AFTER_ADDRESS.finditer(text):
+        a, b = m.span(1)
+        word = text[a:b].split()[-1]
+        if _is_common_word(word) and not morph().parse(word.lower())[0].tag.animacy == "anim":
+            continue
+        out.append(_Cand(a, b, "PER", "rule", method="rule.after_address"))
     return out
 
 
@@ -254,6 +272,8 @@ def _gazetteer(text: str, auth: Authority) -> list[_Cand]:
             if not _acceptable(surface, entry, text, a, j - i + 1):
                 continue
             best = _Cand(a, b, entry.type, "gazetteer", entry, prior, f"authority.gazetteer.{how}")
+            if entry.type == "PER" and entry.country not in ("CN", "KP", "KR", "VN"):
+                _with_initials(best, text, auth)
             break
         if best is not None:
             out.append(best)
@@ -262,6 +282,26 @@ def _gazetteer(text: str, auth: Authority) -> list[_Cand]:
         else:
             i += 1
     return out
+
+
+_INITIALS_AFTER = re.compile(r"[ \t]+[А-ЯЁA-Z]\.[ \t]?(?:[А-ЯЁA-Z]\.)?")
+_INITIALS_BEFORE = re.compile(r"[А-ЯЁA-Z]\.[ \t]?(?:[А-ЯЁA-Z]\.[ \t]?)?$")
+
+
+def _with_initials(c: _Cand, text: str, auth: Authority) -> None:
+    """Take the initials written next to a surname into the span ("СТАЛИНУ И.В.",
+    "Г. Пушкин") and let them choose among namesakes ("Ф. Кастро" / "Р. Кастро")."""
+    after = _INITIALS_AFTER.match(text, c.end)
+    before = _INITIALS_BEFORE.search(text, max(0, c.start - 6), c.start)
+    if after and "\n" not in after.group(0):
+        c.end = after.end()
+    elif before and (before.start() == 0 or not text[before.start() - 1].isalnum()):
+        c.start = before.start()
+    else:
+        return
+    link = auth.link(text[c.start:c.end], type="PER")
+    if link is not None:
+        c.entry = link.entry
 
 
 def _lookup(surface: str, words: list[str], auth: Authority,
