@@ -97,3 +97,12 @@ def test_resolve_gives_english_names_from_the_authority():
     p = resolve("Маленкову", case="datv")
     assert (p.name, p.name_en, p.kind) == ("Маленков", "Georgy Malenkov", "person")
     assert p.authority_id
+
+
+def test_destination_city_is_recorded_apart_from_the_place_of_writing():
+    from opis.extract.parties import destination
+
+    text = "\n\nМосква, ЦК КПСС.\n\nСов. секретно 3\n\nВечером 22 сентября состоялась новая беседа с корейскими товарищами.\n"
+    [v] = destination(layout(text))
+    assert v.field == "destination" and v.value["name"] == "Москва"
+    assert text[v.start:v.end] == "Москва"

@@ -214,13 +214,19 @@ def _destination(out: _Collector, ln: Line, d: re.Match[str], text: str) -> None
             out.add(resolve(name, context=SIGNED, case="datv"), name, s, s + len(name), "rule:destination", 0.8)
 
 
-def destination_place(lay: Layout) -> tuple[str, int, int] | None:
-    """The place of a destination line ("Москва" of "Москва, ЦК КПСС")."""
+def destination(lay: Layout) -> list[Value]:
+    """Where the document was sent: the city of a destination line ("Москва" of "Москва,
+    ЦК КПСС", "ПЕКИН" of "ПЕКИН, СОВПОСОЛУ тов. РОЩИНУ"), kept apart from the place of
+    writing. Field `destination`, shaped like `place`."""
+    from opis.extract.place import place_value
+
     for ln in _opening(lay, 15):
         d = DESTINATION.match(ln.text)
-        if d and place_name(d.group("place")) and not _english_date(d.group("rest")):
-            return d.group("place"), ln.start + d.start("place"), ln.start + d.end("place")
-    return None
+        if d and (name := place_name(d.group("place"))) and not _english_date(d.group("rest")):
+            a, b = ln.start + d.start("place"), ln.start + d.end("place")
+            return [value("destination", place_value(name), d.group("place"), a, b,
+                          "rule:destination_line", 0.8)]
+    return []
 
 
 def _signature_lines(lay: Layout) -> list[tuple[str, int, int]]:

@@ -17,7 +17,7 @@ from opis.extract.dates import extract_date
 from opis.extract.distribution import extract_distribution
 from opis.extract.doctype import extract_doctype
 from opis.extract.language import extract_language
-from opis.extract.parties import authors, note_recipient, recipients
+from opis.extract.parties import authors, destination, note_recipient, recipients
 from opis.extract.place import extract_place
 from opis.extract.registry import copies_made, handling, protocol, registry_numbers
 from opis.extract.split import split_documents
@@ -95,6 +95,7 @@ STEPS: dict[str, Step] = {
     "handling": lambda c: handling(c.text),
     "distribution": lambda c: extract_distribution(c.text),
     "place": lambda c: extract_place(c.text),
+    "destination": lambda c: destination(c.layout),
     "title": _title,
     "citation": _citation,
 }

@@ -33,7 +33,8 @@ def place_name(word: str) -> str | None:
     return None
 
 
-def _link(name: str) -> dict:
+def place_value(name: str) -> dict:
+    """{"name", "name_en"} of a place, from the authority when it knows the place."""
     from opis.extract.people import resolve
 
     party = resolve(name, type="LOC")
@@ -51,16 +52,16 @@ def extract_place(text: str) -> list[Value]:
         m = LEADING.match(text[line_start:c.d.start])
         if m and (name := place_name(m.group("place"))):
             s, e = line_start + m.start("place"), line_start + m.end("place")
-            return [value("place", _link(name), text[s:e], s, e, "rule:place.dateline", 0.85)]
+            return [value("place", place_value(name), text[s:e], s, e, "rule:place.dateline", 0.85)]
     for ln in lay.head[:10]:
         m = ORIGIN.match(ln.text)
         if m and (name := place_name(m.group("place"))):
             s, e = ln.start + m.start("place"), ln.start + m.end("place")
-            return [value("place", _link(name), text[s:e], s, e, "rule:place.origin", 0.85)]
+            return [value("place", place_value(name), text[s:e], s, e, "rule:place.origin", 0.85)]
     edges = lay.head[:10] + lay.tail[-1:]
     for ln in edges:
         m = ALONE.match(ln.text)
         if m and (name := place_name(m.group("place"))):
             s, e = ln.start + m.start("place"), ln.start + m.end("place")
-            return [value("place", _link(name), text[s:e], s, e, "rule:place.alone", 0.6)]
+            return [value("place", place_value(name), text[s:e], s, e, "rule:place.alone", 0.6)]
     return []
