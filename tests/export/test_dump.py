@@ -147,3 +147,23 @@ def test_import_refuses_other_files(tmp_path):
         import_jsonl(store, bad)
     assert store.count_records(include_restricted=True) == 0
     store.close()
+
+
+def test_tei_files_of_a_store_import_into_another(source_db, tmp_path):
+    from opis.export.tei import export_tei, tei_bytes
+    from opis.export.tei_import import TEIImportError, import_tei
+
+    paths = export_tei(source_db, tmp_path / "tei")
+    assert len(paths) == source_db.count_records()
+    target = Store.open(tmp_path / "from-tei.db")
+    assert import_tei(target, paths) == {"added": len(paths), "updated": 0, "unchanged": 0}
+    assert sorted(target.record_ids()) == sorted(source_db.record_ids())
+    for path in paths:
+        rid = path.stem
+        assert tei_bytes(target.get_record(rid)) == path.read_bytes()
+    assert import_tei(target, paths)["unchanged"] == len(paths)
+    junk = tmp_path / "junk.xml"
+    junk.write_bytes(b"<not-tei/>")
+    with pytest.raises(TEIImportError, match="junk.xml"):
+        import_tei(target, [junk])
+    target.close()

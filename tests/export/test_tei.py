@@ -97,6 +97,8 @@ def test_values_reach_correspdesc_and_textclass(tei_schema):
                          "kind": "person"}),
         Value("recipient", {"name": "ЦК КПСС", "name_en": "CPSU Central Committee", "authority_id": None,
                             "kind": "body"}),
+        Value("recipient", {"name": "Сталин", "name_en": "Joseph Stalin", "authority_id": "stalin-iosif",
+                            "kind": "person"}),
         Value("date", {"iso": "1956-09-23", "precision": "day"}, as_written="23 сент 1956г."),
         Value("doc_type", "telegram"),
         Value("classification", "top_secret"),
@@ -115,8 +117,11 @@ def test_values_reach_correspdesc_and_textclass(tei_schema):
     assert root.xpath(f"//tei:standOff//tei:person[@xml:id='{b}per-Q192155']/tei:idno/text()",
                       namespaces=NS) == ["Q192155"]
     assert sent.find(f"{{{TEI_NS}}}date").get("when") == "1956-09-23"
-    recv = root.xpath("//tei:correspAction[@type='received']/tei:orgName/@key", namespaces=NS)
-    assert recv == ["ЦК КПСС"]
+    recv = root.xpath("//tei:correspAction[@type='received']/*/@key", namespaces=NS)
+    assert recv == ["ЦК КПСС", "Сталин"]
+    # the authority file's Wikidata id travels with the person
+    assert root.xpath(f"//tei:person[@xml:id='{b}per-stalin-iosif']/tei:idno[@type='wikidata']/text()",
+                      namespaces=NS) == ["Q855"]
     assert root.xpath(f"//tei:textClass/tei:keywords[@scheme='#{b}doc_type']/tei:term/text()",
                       namespaces=NS) == ["telegram"]
     idnos = root.xpath("//tei:msIdentifier/tei:idno", namespaces=NS)

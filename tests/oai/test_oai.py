@@ -319,6 +319,38 @@ def test_formats_identifiers_and_empty_lists(oai_url, public_ids, restricted_ids
     assert error_code(oai_url, verb="ListRecords", metadataPrefix="tei", set="nothing") == "noRecordsMatch"
 
 
+def test_an_empty_archive(tmp_path, oai_url):
+    from opis.store.repository import Store
+
+    store = Store.open(tmp_path / "empty.db")
+    tokens = Tokens(b"x")
+
+    def code(**params):
+        root = etree.fromstring(handle(list(params.items()), "http://h/oai", store, OAIConfig(), tokens, "oai:opis:"))
+        return root.xpath("string(//oai:error/@code)", namespaces=NS)
+
+    assert code(verb="ListSets") == "noSetHierarchy"
+    assert code(verb="ListRecords", metadataPrefix="oai_dc") == "noRecordsMatch"
+    assert code(verb="Identify") == ""
+    store.close()
+
+
+def test_dublin_core_links_to_the_site_by_default(oai_archive):
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from opis.web.oai import oai_router
+
+    app = FastAPI()
+    app.include_router(oai_router(lambda: oai_archive))
+    rid = oai_archive.record_ids()[0]
+    with TestClient(app) as client:
+        r = client.get("/oai", params={"verb": "GetRecord", "identifier": f"oai:opis:{rid}",
+                                       "metadataPrefix": "oai_dc"})
+    ids = etree.fromstring(r.content).xpath("//dc:identifier/text()", namespaces=NS)
+    assert f"http://testserver/documents/{rid}" in ids
+
+
 def test_both_clients_raise_the_protocol_errors(oai_url):
     harvester = Sickle(oai_url, max_retries=0)
     with pytest.raises(sickle_error.CannotDisseminateFormat):

@@ -363,6 +363,19 @@ class Authorities:
                     n = sub(item, name_tag, e["name_en"])
                     n.set(XML_LANG, "en")
                 sub(item, "idno", aid, type="authority")
+                wikidata = _wikidata(aid)
+                if wikidata:
+                    sub(item, "idno", wikidata, type="wikidata")
+
+
+def _wikidata(authority_id: str) -> str | None:
+    """The Wikidata id the authority file gives for an entry, when it gives one."""
+    try:
+        from opis.entities.authority import lookup
+    except ModuleNotFoundError:  # the authority file is optional for exports
+        return None
+    entry = lookup(authority_id)
+    return entry.wikidata if entry is not None and entry.wikidata else None
 
 
 def _party_type(field_name: str, value: dict[str, Any]) -> str:
@@ -549,3 +562,22 @@ def record_to_tei(record: Record) -> etree._Element:
 def tei_bytes(record: Record) -> bytes:
     """The TEI file of a record, UTF-8 with an XML declaration."""
     return etree.tostring(record_to_tei(record), xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def tei_file_name(record: Record) -> str:
+    """`<record id>.xml`: ids are stable and safe as file names, source names are not."""
+    return f"{record.id}.xml"
+
+
+def export_tei(store: Any, out_dir: Any, include_restricted: bool = False) -> list[Any]:
+    """One TEI file per record of `store` in `out_dir`; returns the paths written."""
+    from pathlib import Path
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for record in store.iter_records(include_restricted=include_restricted):
+        path = out / tei_file_name(record)
+        path.write_bytes(tei_bytes(record))
+        paths.append(path)
+    return paths

@@ -23,7 +23,8 @@ stay on the diplomatic layer (``Mention.layer``).
 from __future__ import annotations
 
 import base64
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterable
 
 from lxml import etree
 
@@ -121,7 +122,7 @@ class _Authorities:
         self.by_id: dict[str, dict[str, str | None]] = {}
         for item in root.xpath("tei:standOff/*/*[@xml:id]", namespaces=NS):
             names = {n.get(XML_LANG): n.text for n in item if n.tag != t("idno")}
-            idno = item.find(t("idno"))
+            idno = _one(item, "tei:idno[@type='authority']")
             self.by_id[item.get(XML_ID)] = {
                 "authority_id": idno.text if idno is not None else None,
                 "name_en": names.get("en"),
@@ -287,3 +288,17 @@ def tei_to_record(xml: bytes | etree._Element) -> Record:
             _body_marks(div, doc, auth, date_value, record.warnings)
         record.documents.append(doc)
     return record
+
+
+def import_tei(store: Any, paths: Iterable[str | Path]) -> dict[str, int]:
+    """Save the records of TEI files (as `export_tei` writes them) into `store`; returns
+    how many were added, updated and unchanged. A file that is not opis TEI raises
+    TEIImportError naming it."""
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    for p in paths:
+        try:
+            record = tei_to_record(Path(p).read_bytes())
+        except (TEIImportError, etree.XMLSyntaxError) as exc:
+            raise TEIImportError(f"{p}: {exc}") from exc
+        counts[store.save_record(record)] += 1
+    return counts

@@ -182,7 +182,9 @@ class OAIConfig:
     repository_identifier: str = "opis"
     admin_email: str = "archive@localhost"
     page_size: int | None = None
-    record_url: Callable[[str], str] | None = None  # record id -> absolute URL of its page
+    # record id -> absolute URL of its page; by default the site's /documents/{id} page
+    # beside the OAI endpoint
+    record_url: Callable[[str], str] | None = None
 
 
 def _page_size(config: OAIConfig) -> int:
@@ -214,12 +216,21 @@ def oai_router(get_store: Callable[[], Any], *, path: str = "/oai", secret: byte
             body = (await request.body()).decode("utf-8", "replace")
             pairs += parse_qsl(body, keep_blank_values=True)
         base_url = str(request.url.replace(query=""))
-        xml = handle(pairs, base_url, get_store(), config, tokens, prefix)
+        site = base_url[: -len(path)] if path and base_url.endswith(path) else base_url.rstrip("/")
+        cfg = config if config.record_url else _with_site(config, site)
+        xml = handle(pairs, base_url, get_store(), cfg, tokens, prefix)
         return Response(xml, media_type="text/xml; charset=utf-8")
 
     router.add_api_route(path, endpoint, methods=["GET", "POST"], include_in_schema=True,
                          summary="OAI-PMH 2.0 (oai_dc, tei)", tags=["oai-pmh"])
     return router
+
+
+def _with_site(config: OAIConfig, site: str) -> OAIConfig:
+    from dataclasses import replace
+    from urllib.parse import quote
+
+    return replace(config, record_url=lambda rid: f"{site}/documents/{quote(rid)}")
 
 
 def _envelope(base_url: str, args: dict[str, str] | None) -> etree._Element:
@@ -348,7 +359,10 @@ class Handler:
     def ListSets(self, args: dict[str, str], body: etree._Element) -> None:
         if "resumptionToken" in args:
             raise OAIError("badResumptionToken", "ListSets is never split into pages here")
-        for spec, name in self.collections().items():
+        sets = self.collections()
+        if not sets:
+            raise OAIError("noSetHierarchy", "the repository has no public collections, so no sets")
+        for spec, name in sets.items():
             s = etree.SubElement(body, o("set"))
             etree.SubElement(s, o("setSpec")).text = spec
             etree.SubElement(s, o("setName")).text = name
