@@ -1,5 +1,7 @@
 """The index (FTS5 or tsvector) and the exact Python check must agree on every query:
-the engine relies on it for totals and paging, and it is what keeps backends alike."""
+the engine relies on it for totals and paging, and it is what keeps backends alike.
+Documents of one and of several paragraphs: boolean logic holds per document, a phrase
+per paragraph (`evaluate`)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,13 @@ PARAGRAPHS = [
     "Переговоры в Москве о корейском вопросе продолжались три дня.",
     "Северо-западный район, 7-дневный срок, т.д.",
 ]
+# each document is a list of paragraphs: every paragraph alone, and some together
+DOCS = [[p] for p in PARAGRAPHS] + [
+    [PARAGRAPHS[0], PARAGRAPHS[1]],  # "... в Пхеньяне." | "Микоян передал ..."
+    [PARAGRAPHS[4], PARAGRAPHS[2]],
+    [PARAGRAPHS[3], PARAGRAPHS[6], PARAGRAPHS[5]],
+    [PARAGRAPHS[7], PARAGRAPHS[0]],
+]
 VOCAB = [
     "Ким", "Ир", "Сен", "Сена", "Микоян", "Микояна", "ТАСС", "опровержения", "переговоры",
     "корейскому", "вопрос", "Маленков", "Malenkov", "Mikoyan", "ministers", "Москва",
@@ -31,7 +40,8 @@ leaf = st.one_of(
     st.sampled_from(VOCAB),
     st.sampled_from(PREFIXES),
     st.tuples(st.sampled_from(VOCAB), st.sampled_from(VOCAB)).map(lambda p: f'"{p[0]} {p[1]}"'),
-    st.sampled_from(['"Ким Ир Сен"', '"корейскому вопросу"', '"ТАСС уполномочен"']),
+    st.sampled_from(['"Ким Ир Сен"', '"корейскому вопросу"', '"ТАСС уполномочен"',
+                     '"Пхеньяне Микоян"', '"т.д. Товарищ"']),  # the last two only across a break
 )
 queries = st.recursive(
     leaf,
@@ -49,13 +59,13 @@ queries = st.recursive(
 @given(query=queries)
 def test_index_and_exact_check_agree(store, plain_record, query):
     if store.count_records() == 0:
-        for i, text in enumerate(PARAGRAPHS):
-            store.save_record(plain_record(f"p{i}.txt", text))
+        for i, paras in enumerate(DOCS):
+            store.save_record(plain_record(f"d{i}.txt", "\n\n".join(paras)))
     try:
         node = parse(query)
     except QueryError:
         return
-    expected = {f"p{i}.txt" for i, text in enumerate(PARAGRAPHS) if evaluate(node, lx.words(text))}
+    expected = {f"d{i}.txt" for i, paras in enumerate(DOCS) if evaluate(node, [lx.words(p) for p in paras])}
     res = search(store, query, limit=100)
     assert {h.source_name for h in res.hits} == expected
     assert res.total == len(expected)

@@ -10,10 +10,12 @@ from opis.search.query import (
     Or,
     Phrase,
     PlanAnd,
+    PlanTerm,
     QueryError,
     Term,
     evaluate,
-    index_plan,
+    leaf_plan,
+    leaves,
     marks,
     parse,
 )
@@ -56,20 +58,34 @@ def test_punctuation_inside_a_word_makes_a_phrase():
     assert parse("Маленкову,") == parse("Маленкову")
 
 
-def test_negated_phrase_is_left_to_exact_check_in_the_plan():
-    plan = index_plan(parse('ТАСС -"корейскому вопросу"'))
-    assert isinstance(plan, PlanAnd) and plan.exclude == ()
-    plan = index_plan(parse("ТАСС -Микоян"))
-    assert len(plan.exclude) == 1
+def test_leaves_and_their_plans():
+    node = parse('ТАСС -"корейскому вопросу" (Микоян OR ТАСС)')
+    found = leaves(node)
+    assert [type(x) for x in found] == [Term, Phrase, Term]  # ТАСС once
+    assert leaves(node, positive_only=True) == [found[0], found[2]]
+    phrase_plan = leaf_plan(found[1])
+    assert isinstance(phrase_plan, PlanAnd) and len(phrase_plan.include) == 2
+    assert isinstance(leaf_plan(found[0]), PlanTerm)
 
 
 def test_evaluate_checks_phrases_on_consecutive_words():
-    ws = lx.words("по корейскому вопросу и вопросу корейскому")
+    ws = [lx.words("по корейскому вопросу и вопросу корейскому")]
     assert evaluate(parse('"корейский вопрос"'), ws)
     assert not evaluate(parse('"вопрос корейский вопрос"'), ws)
-    assert marks(parse('"корейскому вопросу"'), ws) == {1, 2}
+    assert marks(parse('"корейскому вопросу"'), ws[0]) == {1, 2}
     assert not evaluate(parse('вопрос -"корейскому вопросу"'), ws)
     assert evaluate(parse('вопрос -"вопросу по"'), ws)
+
+
+def test_evaluate_is_per_document_and_phrases_per_paragraph():
+    doc = [lx.words("Маленкову и Малику"), lx.words("выписка из протокола"), lx.words("по корейскому")]
+    assert evaluate(parse("Маленкову протокола"), doc)  # words in different paragraphs
+    assert not evaluate(parse("протокола -Малику"), doc)  # excluded anywhere in the document
+    assert evaluate(parse("Микоян OR выписка"), doc)
+    assert not evaluate(parse('"протокола по"'), doc)  # not across a paragraph break
+    assert evaluate(parse('"из протокола"'), doc)
+    # marks: every word of the query in the paragraph, nothing that is excluded
+    assert marks(parse("Маленкову протокола -Малику"), doc[0]) == {0}
 
 
 @pytest.mark.parametrize(
@@ -141,4 +157,5 @@ def test_parser_only_ever_raises_query_error_on_any_text(text):
         node = parse(text)
     except QueryError:
         return
-    index_plan(node)  # every parsed query can be planned
+    for leaf in leaves(node):  # every parsed query can be planned
+        leaf_plan(leaf)

@@ -35,6 +35,16 @@ def test_seed_words_in_other_case_forms(seeded):
     assert hits(seeded, "корейск*") == ["000", "001"]
 
 
+def test_seed_queries_of_the_issue(seeded):
+    assert hits(seeded, "Ким Ир Сен") == ["001"]
+    assert hits(seeded, "Ким Ир Сена") == ["001"]
+    assert hits(seeded, "опровержение") == ["000"]
+    # 001 names Сталин and Микоян in different paragraphs: excluded as a document
+    assert hits(seeded, "Сталин") == ["000", "001"]
+    assert hits(seeded, "Сталин -Микоян") == ["000"]
+    assert search(seeded, "Сталин -Микоян").total == 1
+
+
 def test_struck_out_words_are_not_in_the_reading_text(seeded):
     # seed 001 strikes out "организационных и административных мер" and inserts "руководящих"
     assert hits(seeded, '"применения руководящих"') == ["001"]

@@ -1,15 +1,15 @@
 """What a full-text backend must provide, and how the right one is chosen.
 
-All database-specific full-text SQL lives in one module per backend. A backend gets an
-`index_plan` (see `opis.search.query`) and returns a selectable of candidate paragraphs;
-the engine joins it with the portable tables for visibility, filters and sorting, and
-checks phrases itself, so the backends only have to agree on which paragraphs hold
-which terms.
+All database-specific full-text SQL lives in one module per backend. A backend gets the
+plan of one word or phrase (`leaf_plan` in `opis.search.query`) and returns a selectable
+of the paragraphs that may hold it; the engine combines those per document, joins the
+portable tables for visibility, filters and sorting, and checks phrases itself, so the
+backends only have to agree on which paragraphs hold which terms.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, Sequence
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Subquery
@@ -25,9 +25,10 @@ class SearchBackend(Protocol):
         insert/delete of a paragraph row keeps them in step (triggers, generated
         columns); the store never has to call the backend when it writes."""
 
-    def candidates(self, plan: Plan) -> Subquery:
-        """A subquery with columns `paragraph_id` and `score` (higher is better) for
-        every paragraph the plan selects."""
+    def candidates(self, plan: Plan, document_ids: Sequence[int] | None = None) -> Subquery:
+        """A subquery with columns `paragraph_id`, `document_id` and `score` (higher is
+        better) for every paragraph the plan selects; with `document_ids`, only the
+        paragraphs of those documents (a page of hits), found without a full scan."""
 
     def integrity_check(self, conn: Connection) -> None:
         """Raise if the full-text structures disagree with `paragraphs`."""

@@ -1,9 +1,26 @@
 """Search and facets over a `Store`: one hit per document, best paragraph first.
 
-The backend finds candidate paragraphs; everything else here is portable SQL plus
-Python: visibility and filters are conditions on `documents`/`records`, phrases are
-checked on the paragraph's words, hits are grouped per document and paged, and the
-snippet is cut from the best paragraph with the matched words marked.
+Semantics (see `opis.search.query`): boolean logic per document, phrases per paragraph.
+The work is split so that nothing scales with the archive in Python:
+
+1. Per word of the query the backend yields its paragraphs with a score; SQL groups them
+   into (document, best paragraph score). A phrase gets the paragraphs holding all its
+   words, which are checked for adjacency here on their stored word forms; the documents
+   that pass enter the SQL as a small VALUES list.
+2. The query tree becomes set algebra in SQL: AND = documents present in every branch
+   (UNION ALL ... GROUP BY ... HAVING count = branches), OR = in any branch, NOT = NOT IN.
+   Visibility, filters, the total (a window count), sorting and LIMIT/OFFSET are applied
+   in the same statement, so only one page of document ids comes back.
+3. Only for that page are paragraphs looked at again: the best paragraph of each hit is
+   the one holding most distinct words/phrases of the query, then the best full-text
+   score, then the earliest; its text is fetched and the snippet cut from it.
+
+Relevance: the sum, over the words and phrases that a document matches, of the best
+paragraph score of each (bm25 on SQLite, ts_rank on PostgreSQL; for OR, the matched
+branches add up; excluded words count nothing). A document naming both words of `A B`
+strongly somewhere ranks above one that mentions either in passing, and the score never
+needs all of a document's paragraphs at once, which keeps it computable in one grouped
+scan per word.
 """
 
 from __future__ import annotations
@@ -13,10 +30,40 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy.engine import Connection
 
 from opis.search import lemmas as lx
-from opis.search.query import Expander, Node, QueryError, evaluate, has_phrase, index_plan, marks, parse
+from opis.search.query import (
+    And,
+    Expander,
+    Leaf,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    PlanOr,
+    QueryError,
+    Term,
+    leaf_marks,
+    leaf_plan,
+    leaves,
+    marks,
+    parse,
+)
 from opis.store.repository import Store, visible
 from opis.store.schema import documents, mentions, paragraphs, records
 
@@ -123,50 +170,112 @@ def filter_conditions(filters: dict[str, Any] | None, include_restricted: bool) 
 @dataclass(slots=True)
 class _DocMatch:
     document_id: int
-    paragraph_id: int | None
     score: float
-    date: str | None
 
 
-def _matching_documents(
-    store: Store, node: Node | None, filters: dict[str, Any] | None, include_restricted: bool
-) -> list[_DocMatch]:
-    """Every visible document that matches, with its best paragraph."""
+def _leaf_words(forms: str) -> list[lx.Word]:
+    """The words of a paragraph from its stored surface forms, which are exactly the
+    normalised surfaces of `lx.words(text)` in order, so phrase checks need neither the
+    text nor the tokenizer (offsets are not needed there and are left at 0)."""
+    out = []
+    for surface in forms.split():
+        info = lx.analyze(surface)
+        out.append(lx.Word(0, 0, surface, info.lemmas, info.translit))
+    return out
+
+
+def _values(best: dict[int, float]) -> Select:
+    """Documents and scores computed in Python, as SQL. Ids and floats are formatted here,
+    never user text, so inlining them is safe and avoids bind-parameter limits."""
+    if not best:
+        return select(literal(0).label("document_id"), literal(0.0).label("score")).where(false())
+    rows = ", ".join(f"({int(d)}, {float(s):.17g})" for d, s in best.items())
+    stmt = text(f"SELECT v.column1 AS document_id, v.column2 AS score FROM (VALUES {rows}) AS v")
+    sq = stmt.columns(document_id=Integer, score=Float).subquery()
+    return select(sq.c.document_id, sq.c.score)
+
+
+def _leaf_select(conn: Connection, store: Store, leaf: Leaf, conds: list[ColumnElement[bool]]) -> Select:
+    """(document_id, score) of every document holding the word or phrase."""
+    c = store.backend.candidates(leaf_plan(leaf))
+    if isinstance(leaf, Term):
+        return select(c.c.document_id, func.max(c.c.score).label("score")).group_by(c.c.document_id)
+    # a phrase: check adjacency on the candidates of documents that can be shown at all
+    # (restricting a leaf to them changes nothing, as results are intersected with them)
+    rows = conn.execute(
+        select(c.c.document_id, c.c.score, paragraphs.c.forms)
+        .select_from(
+            c.join(paragraphs, paragraphs.c.id == c.c.paragraph_id)
+            .join(documents, documents.c.id == c.c.document_id)
+            .join(records, records.c.id == documents.c.record_id)
+        )
+        .where(*conds)
+    )
+    best: dict[int, float] = {}
+    for r in rows:
+        if r.score > best.get(r.document_id, float("-inf")) and leaf_marks(leaf, _leaf_words(r.forms)):
+            best[r.document_id] = float(r.score)
+    return _values(best)
+
+
+def _combine(parts: list[Select], need_all: bool) -> Select:
+    """Documents in every part (AND) or in any (OR), with the parts' scores summed."""
+    if len(parts) == 1:
+        return parts[0]
+    u = union_all(*parts).subquery()
+    stmt = select(u.c.document_id, func.sum(u.c.score).label("score")).group_by(u.c.document_id)
+    return stmt.having(func.count() == len(parts)) if need_all else stmt
+
+
+def _compile(node: Node, leaf_sql: dict[Leaf, Select]) -> Select:
+    """The documents (with scores) a positive tree matches, as one SELECT."""
+    if isinstance(node, (Term, Phrase)):
+        sq = leaf_sql[node].subquery()
+        return select(sq.c.document_id, sq.c.score)
+    if isinstance(node, Or):
+        return _combine([_compile(c, leaf_sql) for c in node.children], need_all=False)
+    assert isinstance(node, And)
+    pos = [c for c in node.children if not isinstance(c, Not)]
+    neg = [c.child for c in node.children if isinstance(c, Not)]
+    base = _combine([_compile(c, leaf_sql) for c in pos], need_all=True).subquery()
+    excluded = [
+        base.c.document_id.not_in(select(_compile(n, leaf_sql).subquery().c.document_id)) for n in neg
+    ]
+    return select(base.c.document_id, base.c.score).where(*excluded)
+
+
+def _matches(
+    conn: Connection, store: Store, node: Node | None, filters: dict[str, Any] | None, include_restricted: bool
+) -> tuple[Select, Any]:
+    """A SELECT over documents ⨝ records of the visible matching documents with a `score`
+    column (0 when browsing), and that score column."""
     conds = filter_conditions(filters, include_restricted)
     base = documents.join(records, records.c.id == documents.c.record_id)
-    with store.engine.connect() as conn:
-        if node is None:
-            rows = conn.execute(select(documents.c.id, documents.c.date).select_from(base).where(*conds))
-            return [_DocMatch(r.id, None, 0.0, r.date) for r in rows]
-        fts = store.backend.candidates(index_plan(node))
-        exact = has_phrase(node)
-        cols = [paragraphs.c.id, paragraphs.c.document_id, fts.c.score, documents.c.date]
-        if exact:
-            cols.append(paragraphs.c.text)
-        stmt = (
-            select(*cols)
-            .select_from(fts.join(paragraphs, paragraphs.c.id == fts.c.paragraph_id).join(base))
-            .where(*conds)
-        )
-        best: dict[int, _DocMatch] = {}
-        for r in conn.execute(stmt):
-            if exact and not evaluate(node, lx.words(r.text)):
-                continue
-            cur = best.get(r.document_id)
-            if cur is None or r.score > cur.score:
-                best[r.document_id] = _DocMatch(r.document_id, r.id, float(r.score), r.date)
-        return list(best.values())
+    if node is None:
+        score = literal(0.0)
+        return select(documents.c.id.label("document_id"), score.label("score")).select_from(base).where(*conds), score
+    leaf_sql = {leaf: _leaf_select(conn, store, leaf, conds).cte() for leaf in leaves(node)}
+    found = _compile(node, {k: select(v.c.document_id, v.c.score) for k, v in leaf_sql.items()}).subquery("found")
+    stmt = (
+        select(found.c.document_id, found.c.score)
+        .select_from(found.join(documents, documents.c.id == found.c.document_id).join(
+            records, records.c.id == documents.c.record_id))
+        .where(*conds)
+    )
+    return stmt, found.c.score
 
 
-def _sort(found: list[_DocMatch], sort: str) -> list[_DocMatch]:
+def _order(sort: str, score: Any) -> list[Any]:
     if sort not in SORTS:
         raise QueryError(f"unknown sort '{sort}': use one of {', '.join(SORTS)}")
+    d = documents.c
     if sort == "relevance":
-        return sorted(found, key=lambda m: (-m.score, m.date or "9999", m.document_id))
-    dated = sorted((m for m in found if m.date), key=lambda m: (m.date, m.document_id))
-    if sort == "date_desc":
-        dated.reverse()
-    return dated + sorted((m for m in found if not m.date), key=lambda m: m.document_id)
+        return [score.desc(), func.coalesce(d.date, "9999"), d.id]
+    undated = d.date.is_(None)
+    if sort == "date":
+        return [undated, d.date, d.id]
+    # newest first; undated documents still last, in id order
+    return [undated, d.date.desc(), case((undated, d.id), else_=-d.id)]
 
 
 def search(
@@ -185,45 +294,70 @@ def search(
     Raises QueryError for a malformed query, unknown filter or sort.
     """
     node = parse(query, expand) if query is not None else None
-    found = _sort(_matching_documents(store, node, filters, include_restricted), sort)
-    page = found[max(offset, 0) : max(offset, 0) + max(limit, 0)]
-    return SearchResults(total=len(found), hits=_hits(store, page, node), offset=offset, limit=limit)
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort '{sort}': use one of {', '.join(SORTS)}")
+    start, size = max(offset, 0), max(limit, 0)
+    with store.engine.connect() as conn:
+        stmt, score = _matches(conn, store, node, filters, include_restricted)
+        paged = stmt.add_columns(func.count().over().label("total")).order_by(*_order(sort, score))
+        rows = conn.execute(paged.limit(size).offset(start)).all() if size else []
+        if rows:
+            total = rows[0].total
+        else:  # an empty page says nothing about the total
+            total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+        page = [_DocMatch(r.document_id, float(r.score)) for r in rows]
+        hits = _hits(conn, store, page, node)
+    return SearchResults(total=total, hits=hits, offset=offset, limit=limit)
 
 
-def _hits(store: Store, page: Sequence[_DocMatch], node: Node | None) -> list[Hit]:
+def _best_paragraphs(conn: Connection, store: Store, doc_ids: list[int], node: Node) -> dict[int, int]:
+    """Document id -> id of its paragraph with most distinct query words/phrases, then the
+    best score, then the earliest."""
+    pos = leaves(node, positive_only=True)
+    plans = tuple(leaf_plan(leaf) for leaf in pos)
+    c = store.backend.candidates(plans[0] if len(plans) == 1 else PlanOr(plans), doc_ids)
+    best: dict[int, tuple[int, float, int, int]] = {}
+    for r in conn.execute(
+        select(c.c.paragraph_id, c.c.document_id, c.c.score, paragraphs.c.seq, paragraphs.c.forms).join(
+            paragraphs, paragraphs.c.id == c.c.paragraph_id)
+    ):
+        ws = _leaf_words(r.forms)
+        n = sum(1 for leaf in pos if leaf_marks(leaf, ws))
+        key = (-n, -float(r.score), r.seq, r.paragraph_id)
+        if r.document_id not in best or key < best[r.document_id]:
+            best[r.document_id] = key
+    return {d: k[3] for d, k in best.items()}
+
+
+def _hits(conn: Connection, store: Store, page: Sequence[_DocMatch], node: Node | None) -> list[Hit]:
     if not page:
         return []
     doc_ids = [m.document_id for m in page]
-    with store.engine.connect() as conn:
-        docs = {
-            r.id: r
-            for r in conn.execute(
-                select(
-                    documents,
-                    records.c.source_name,
-                    records.c.meta,
-                    records.c.collection,
-                )
-                .join(records, records.c.id == documents.c.record_id)
-                .where(documents.c.id.in_(doc_ids))
+    docs = {
+        r.id: r
+        for r in conn.execute(
+            select(
+                documents,
+                records.c.source_name,
+                records.c.meta,
+                records.c.collection,
             )
-        }
-        para_ids = [m.paragraph_id for m in page if m.paragraph_id is not None]
-        paras = {r.id: r for r in conn.execute(select(paragraphs).where(paragraphs.c.id.in_(para_ids)))}
-        # browsing has no matched paragraph: show the start of each document
-        firsts = {
-            r.document_id: r
-            for r in conn.execute(
-                select(paragraphs).where(
-                    paragraphs.c.document_id.in_([m.document_id for m in page if m.paragraph_id is None]),
-                    paragraphs.c.seq == 0,
-                )
-            )
-        }
+            .join(records, records.c.id == documents.c.record_id)
+            .where(documents.c.id.in_(doc_ids))
+        )
+    }
+    chosen = _best_paragraphs(conn, store, doc_ids, node) if node is not None else {}
+    para_cols = (paragraphs.c.document_id, paragraphs.c.seq, paragraphs.c.start, paragraphs.c.end, paragraphs.c.text)
+    paras = {r.document_id: r for r in conn.execute(select(*para_cols).where(paragraphs.c.id.in_(list(chosen.values()))))}
+    # browsing, or no paragraph found: show the start of the document
+    rest = [d for d in doc_ids if d not in paras]
+    if rest:
+        for r in conn.execute(select(*para_cols).where(paragraphs.c.document_id.in_(rest), paragraphs.c.seq == 0)):
+            paras[r.document_id] = r
     hits = []
     for m in page:
         d = docs[m.document_id]
-        p = paras.get(m.paragraph_id) if m.paragraph_id is not None else firsts.get(m.document_id)
+        p = paras.get(m.document_id)
         snippet = make_snippet(p.text, node) if p is not None else []
         meta = d.meta or {}
         title = meta.get("title") if isinstance(meta.get("title"), str) else None
@@ -318,7 +452,9 @@ def facets(
     """Document counts per value of each facet over the documents a search would find,
     most frequent first."""
     node = parse(query, expand) if query is not None else None
-    ids = [m.document_id for m in _matching_documents(store, node, filters, include_restricted)]
+    with store.engine.connect() as conn:
+        stmt, _ = _matches(conn, store, node, filters, include_restricted)
+        ids = [r.document_id for r in conn.execute(stmt)]
     counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     with store.engine.connect() as conn:
         for chunk in _chunks(ids, 500):

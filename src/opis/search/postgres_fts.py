@@ -10,8 +10,9 @@ backends index and look up exactly the same terms.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Sequence
 
-from sqlalchemy import ColumnElement, and_, cast, column, func, literal, not_, or_, select, table
+from sqlalchemy import ColumnElement, and_, cast, column, func, literal, or_, select, table
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Subquery
@@ -24,6 +25,7 @@ WEIGHTS = {"lemmas": 1.0, "forms": 0.5, "translit": 0.3}
 _paragraphs = table(
     "paragraphs",
     column("id"),
+    column("document_id"),
     *(column(f"{c}_tsv", TSVECTOR) for c in COLUMNS),
 )
 
@@ -62,7 +64,7 @@ def _condition(plan: Plan) -> ColumnElement[bool]:
         )
     if isinstance(plan, PlanOr):
         return or_(*(_condition(c) for c in plan.children))
-    return and_(*(_condition(c) for c in plan.include), *(not_(_condition(e)) for e in plan.exclude))
+    return and_(*(_condition(c) for c in plan.include))
 
 
 def _positive_matches(plan: Plan) -> list[Match]:
@@ -79,7 +81,7 @@ class PostgresFts:
         for ddl in _ddl():
             conn.exec_driver_sql(ddl)
 
-    def candidates(self, plan: Plan) -> Subquery:
+    def candidates(self, plan: Plan, document_ids: Sequence[int] | None = None) -> Subquery:
         grouped = _by_column(tuple(_positive_matches(plan)))
         score = sum(
             (
@@ -89,8 +91,12 @@ class PostgresFts:
             ),
             literal(0.0),
         )
-        stmt = select(_paragraphs.c.id.label("paragraph_id"), score.label("score")).where(_condition(plan))
-        return stmt.subquery("fts")
+        stmt = select(
+            _paragraphs.c.id.label("paragraph_id"), _paragraphs.c.document_id, score.label("score")
+        ).where(_condition(plan))
+        if document_ids is not None:
+            stmt = stmt.where(_paragraphs.c.document_id.in_(list(document_ids)))
+        return stmt.subquery()
 
     def integrity_check(self, conn: Connection) -> None:
         """Raise if a generated tsvector disagrees with its term list (it never should)."""

@@ -1,10 +1,14 @@
 """The query language: words (AND), OR, NOT / -word, (groups), "phrases", prefix*.
 
 A query is parsed into a small tree. Each word becomes a `Term` that knows every way it
-may match a paragraph (lemmas, surface prefix, transliteration). The tree is used twice:
-backends turn `index_plan(tree)` into their own full-text syntax to find candidate
-paragraphs (a superset: phrases become AND), and `evaluate` checks candidates exactly
-in Python on the paragraph's words, so every backend gives the same answers.
+may match a word of a paragraph (lemmas, surface prefix, transliteration).
+
+Semantics are those of a historian reading documents: the boolean logic holds over the
+whole DOCUMENT (`A B` = a document with A somewhere and B somewhere, `-B` drops every
+document with B anywhere, `A OR B` either), while a "phrase" must occur as consecutive
+words inside one paragraph. The words and phrases of the tree are its *leaves*; a backend
+finds the paragraphs of one leaf (`leaf_plan`, a superset for phrases) and the engine
+combines leaves per document. `evaluate` is the exact Python twin used by tests.
 """
 
 from __future__ import annotations
@@ -390,17 +394,7 @@ def iter_terms(node: Node) -> Iterable[Term]:
             yield from iter_terms(c)
 
 
-def has_phrase(node: Node) -> bool:
-    if isinstance(node, Phrase):
-        return True
-    if isinstance(node, Term):
-        return False
-    if isinstance(node, Not):
-        return has_phrase(node.child)
-    return any(has_phrase(c) for c in node.children)
-
-
-# --- index plan: what a backend must find (a superset of the exact answer) --------------
+# --- leaf plans: what a backend must find for one word or phrase ----------------------
 
 @dataclass(frozen=True, slots=True)
 class PlanTerm:
@@ -410,7 +404,6 @@ class PlanTerm:
 @dataclass(frozen=True, slots=True)
 class PlanAnd:
     include: tuple["Plan", ...]
-    exclude: tuple["Plan", ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,59 +413,73 @@ class PlanOr:
 
 Plan = Union[PlanTerm, PlanAnd, PlanOr]
 
-
-def index_plan(node: Node) -> Plan:
-    """Phrases become AND of their words; an excluded part holding a phrase is left out
-    (excluding its words would drop paragraphs where they are not adjacent)."""
-    if isinstance(node, Term):
-        return PlanTerm(node.matches)
-    if isinstance(node, Phrase):
-        return PlanAnd(tuple(PlanTerm(t.matches) for t in node.terms))
-    if isinstance(node, Or):
-        return PlanOr(tuple(index_plan(c) for c in node.children))
-    if isinstance(node, Not):  # only reachable inside And; parse() forbids it alone
-        raise QueryError("a query cannot only exclude: add a word to search for")
-    include = tuple(index_plan(c) for c in node.children if not isinstance(c, Not))
-    exclude = tuple(
-        index_plan(c.child)
-        for c in node.children
-        if isinstance(c, Not) and not has_phrase(c.child)
-    )
-    return PlanAnd(include, exclude)
+Leaf = Union[Term, Phrase]
 
 
-# --- exact evaluation on a paragraph's words -------------------------------------------
+def leaves(node: Node, positive_only: bool = False) -> list[Leaf]:
+    """Words and phrases of the tree, left to right, each once; with `positive_only`,
+    the ones under a NOT are left out (they select nothing and are never marked)."""
+    out: list[Leaf] = []
 
-def evaluate(node: Node, words: list[lx.Word]) -> bool:
-    return _marks(node, words) is not None
+    def walk(n: Node) -> None:
+        if isinstance(n, (Term, Phrase)):
+            if n not in out:
+                out.append(n)
+        elif isinstance(n, Not):
+            if not positive_only:
+                walk(n.child)
+        else:
+            for c in n.children:
+                walk(c)
+
+    walk(node)
+    return out
+
+
+def leaf_plan(leaf: Leaf) -> Plan:
+    """Paragraphs that may hold the leaf: a word's matches, or all words of a phrase in
+    one paragraph (a superset: adjacency is checked by `leaf_marks`)."""
+    if isinstance(leaf, Term):
+        return PlanTerm(leaf.matches)
+    return PlanAnd(tuple(PlanTerm(t.matches) for t in leaf.terms))
+
+
+# --- exact evaluation on words --------------------------------------------------------
+
+def leaf_marks(leaf: Leaf, words: list[lx.Word]) -> set[int]:
+    """Indices of the words of one paragraph where the word or phrase occurs."""
+    if isinstance(leaf, Term):
+        return {i for i, w in enumerate(words) if leaf.match(w)}
+    n = len(leaf.terms)
+    hit: set[int] = set()
+    for i in range(len(words) - n + 1):
+        if all(t.match(words[i + k]) for k, t in enumerate(leaf.terms)):
+            hit.update(range(i, i + n))
+    return hit
+
+
+def holds(node: Node, present: Callable[[Leaf], bool]) -> bool:
+    """Boolean value of the tree when `present` says which words and phrases a document
+    contains: the document semantics every backend must reproduce."""
+    if isinstance(node, (Term, Phrase)):
+        return present(node)
+    if isinstance(node, Not):
+        return not holds(node.child, present)
+    if isinstance(node, And):
+        return all(holds(c, present) for c in node.children)
+    return any(holds(c, present) for c in node.children)
+
+
+def evaluate(node: Node, paragraphs: list[list[lx.Word]]) -> bool:
+    """Whether a document with these paragraphs (each a list of words) matches: boolean
+    logic over the whole document, a phrase within one paragraph."""
+    return holds(node, lambda leaf: any(leaf_marks(leaf, ws) for ws in paragraphs))
 
 
 def marks(node: Node, words: list[lx.Word]) -> set[int]:
-    """Indices of the words that make the node match (empty set if it does not)."""
-    return _marks(node, words) or set()
-
-
-def _marks(node: Node, words: list[lx.Word]) -> set[int] | None:
-    """None when the node does not match, else the matched word indices."""
-    if isinstance(node, Term):
-        hit = {i for i, w in enumerate(words) if node.match(w)}
-        return hit or None
-    if isinstance(node, Phrase):
-        n = len(node.terms)
-        hit = set()
-        for i in range(len(words) - n + 1):
-            if all(t.match(words[i + k]) for k, t in enumerate(node.terms)):
-                hit.update(range(i, i + n))
-        return hit or None
-    if isinstance(node, Not):
-        return None if _marks(node.child, words) is not None else set()
-    if isinstance(node, And):
-        acc: set[int] = set()
-        for c in node.children:
-            m = _marks(c, words)
-            if m is None:
-                return None
-            acc |= m
-        return acc
-    found = [m for c in node.children if (m := _marks(c, words)) is not None]
-    return set().union(*found) if found else None
+    """Indices of the words of one paragraph to mark: every occurrence of a word or
+    phrase of the query that is not excluded by NOT."""
+    out: set[int] = set()
+    for leaf in leaves(node, positive_only=True):
+        out |= leaf_marks(leaf, words)
+    return out
