@@ -353,9 +353,32 @@ def test_static_and_fonts(client):
     assert client.get("/static/opis.js").status_code == 200
     assert client.get("/fonts/evil.ttf").status_code == 404
     assert client.get("/fonts/..%2Fapp.py").status_code == 404
+    from pathlib import Path
+
+    if Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf").exists():
+        r = client.get("/fonts/DejaVuSerif.ttf")
+        assert r.status_code == 200 and r.headers["content-type"] == "font/ttf"
 
 
 # --- OpenAPI ---------------------------------------------------------------------------
+
+def test_json_answers_match_their_documented_shapes(client, archive):
+    from opis.web import schemas
+
+    schemas.Home.model_validate(client.get("/index.json").json())
+    schemas.SearchResults.model_validate(client.get("/search.json", params={"q": KIM}).json())
+    schemas.SearchResults.model_validate(client.get("/search.json", params={"q": '"x'}).json())
+    for rid in (archive.seed000, archive.seed001, archive.hostile):
+        schemas.DocumentPage.model_validate(client.get(f"/documents/{rid}.json").json())
+    schemas.DocumentPage.model_validate(client.get(f"/documents/{archive.seed000}/2.json").json())
+    index = client.get("/entities.json").json()
+    schemas.EntityIndex.model_validate(index)
+    for e in index["entities"][:5]:
+        page = client.get(e["url"] + ".json").json()
+        schemas.EntityPage.model_validate(page)
+        assert "source" not in (page["authority"] or {})
+    schemas.Error.model_validate(client.get("/documents/000000000000.json").json())
+
 
 def test_openapi_validates(client):
     from openapi_spec_validator import validate

@@ -30,7 +30,7 @@ from opis.search.engine import search as run_search
 from opis.search.query import QueryError
 from opis.store.repository import Store
 from opis.export import citations
-from opis.web import queries
+from opis.web import queries, schemas
 from opis.web.chart import year_bars
 from opis.web.present import (
     CLASSIFICATIONS,
@@ -70,6 +70,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 JSON_SUFFIXES = (".json",)
+AUTHORITY_KEYS = ("id", "type", "name", "en", "heading", "initials", "variants", "pseudonyms", "born", "died",
+                  "role", "country", "kind", "wikidata")
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -334,7 +336,7 @@ def create_app(db_url: str) -> FastAPI:
 
     # --- routes --------------------------------------------------------------------------
 
-    @app.get("/index.json", tags=["json"], summary="The archive at a glance")
+    @app.get("/index.json", tags=["json"], summary="The archive at a glance", response_model=schemas.Home)
     def home_json(request: Request) -> Response:
         return page(request, "home.html", home_data())
 
@@ -386,8 +388,8 @@ def create_app(db_url: str) -> FastAPI:
         return search_route(request, q, sort, page, date_from, date_to, lists)
 
     app.add_api_route("/search.json", _search_handler, methods=["GET"], tags=["json"],
-                      summary="Search results with facets, as JSON",
-                      responses={400: {"description": "Malformed query or filter"}})
+                      summary="Search results with facets, as JSON", response_model=schemas.SearchResults,
+                      responses={400: {"description": "Malformed query or filter", "model": schemas.SearchResults}})
     app.add_api_route("/search", _search_handler, methods=["GET"], tags=["pages"], response_class=HTMLResponse,
                       summary="Search page", responses={400: {"description": "Malformed query or filter"}})
 
@@ -414,15 +416,15 @@ def create_app(db_url: str) -> FastAPI:
                         headers={"Content-Disposition": f'attachment; filename="{name}.{ext}"'})
 
     view_q = Query(READING, description="reading (edited text) or diplomatic (as transcribed, with marks)")
-    not_found = {404: {"description": "No public document with this id and number"}}
+    not_found = {404: {"description": "No public document with this id and number", "model": schemas.Error}}
 
     @app.get("/documents/{record_id}.json", tags=["json"], summary="A record's first document, as JSON",
-             responses=not_found)
+             responses=not_found, response_model=schemas.DocumentPage)
     def document_first_json(request: Request, record_id: str, view: str = view_q) -> Response:
         return document_handler(request, record_id, 1, view)
 
     @app.get("/documents/{record_id}/{number:int}.json", tags=["json"], summary="The n-th document of a record, as JSON",
-             responses=not_found)
+             responses=not_found, response_model=schemas.DocumentPage)
     def document_n_json(request: Request, record_id: str, number: int, view: str = view_q) -> Response:
         return document_handler(request, record_id, number, view)
 
@@ -462,7 +464,8 @@ def create_app(db_url: str) -> FastAPI:
     def document_n(request: Request, record_id: str, number: int, view: str = view_q) -> Response:
         return document_handler(request, record_id, number, view)
 
-    @app.get("/entities.json", tags=["json"], summary="People, organisations and places, as JSON")
+    @app.get("/entities.json", tags=["json"], summary="People, organisations and places, as JSON",
+             response_model=schemas.EntityIndex)
     def entities_json(request: Request) -> Response:
         return entities_page(request)
 
@@ -473,7 +476,8 @@ def create_app(db_url: str) -> FastAPI:
         return page(request, "entities.html", data)
 
     @app.get("/entities/{entity_id}.json", tags=["json"], summary="An entity and its documents, as JSON",
-             responses={404: {"description": "No public document names this entity"}})
+             response_model=schemas.EntityPage,
+             responses={404: {"description": "No public document names this entity", "model": schemas.Error}})
     def entity_json(request: Request, entity_id: str) -> Response:
         return page(request, "entity.html", entity_data(entity_id))
 
@@ -519,4 +523,6 @@ def authority_entry(authority_id: str | None) -> dict[str, Any] | None:
         return None
     if entry is None:
         return None
-    return entry if isinstance(entry, dict) else getattr(entry, "to_json", lambda: None)()
+    data = entry if isinstance(entry, dict) else getattr(entry, "to_json", lambda: None)()
+    # only what describes the entity; never where the server keeps its files
+    return {k: v for k, v in (data or {}).items() if k in AUTHORITY_KEYS} or None

@@ -52,6 +52,7 @@ class Mark:
 class Rendered:
     paragraphs: list[list[Node]]
     notes: list[dict[str, Any]]  # footnotes: n, text
+    kinds: set[str] = field(default_factory=set)  # mark kinds present, e.g. to make room for folios
 
 
 def css_class(kind: str) -> str:
@@ -170,7 +171,7 @@ def render_layer(text: str, marks: Iterable[Mark]) -> Rendered:
             stack.append((m, node))
         container().append(Node("text", text[pos:nxt]))
     end_paragraph()
-    return Rendered(paragraphs, notes)
+    return Rendered(paragraphs, notes, {m.kind for m in marks})
 
 
 def _trim(nodes: list[Node], start: bool) -> bool:
