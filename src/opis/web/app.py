@@ -498,6 +498,30 @@ def create_app(db_url: str) -> FastAPI:
                                     headers={"Cache-Control": "public, max-age=604800"})
         raise PageError(404, "Not found", "This font is not installed; the pages fall back to local serif fonts.")
 
+    def openapi() -> dict[str, Any]:
+        """FastAPI documents bad parameters as 422; this archive answers 400 (an error page
+        or `{"error": ...}`), so the description says that."""
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            spec = get_openapi(title=app.title, version=app.version, description=app.description,
+                               routes=app.routes)
+            for ops in spec.get("paths", {}).values():
+                for op in ops.values():
+                    if op.get("responses", {}).pop("422", None) is not None:
+                        op["responses"].setdefault("400", {
+                            "description": "Bad parameters",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        })
+            schemas_ = spec.get("components", {}).get("schemas", {})
+            for unused in ("HTTPValidationError", "ValidationError"):
+                schemas_.pop(unused, None)
+            schemas_.setdefault("Error", schemas.Error.model_json_schema())
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
     try:  # OAI-PMH for harvesters, when that module is present
         from opis.web.oai import oai_router
     except ImportError:
