@@ -168,9 +168,10 @@ def test_evaluation_counts_wrong_answers(tmp_path):
     assert scores["doc_type"].errors[0]["expected"] == "letter"
 
 
-def test_held_out_documents_written_after_the_rules():
-    """Nine documents written by the extraction author after the rules were first tuned
-    on the gold set (first run: doc_type 0.89, authors 0.67; see docs/quality.md)."""
-    scores = evaluate_metadata(ROOT / "tests" / "extract" / "heldout.jsonl", ROOT)
+@pytest.mark.parametrize("name", ["heldout.jsonl", "heldout2.jsonl"])
+def test_held_out_documents_written_after_the_rules(name):
+    """Documents written by the extraction author after the rules were tuned on the gold
+    set; their first-run scores are in docs/quality.md."""
+    scores = evaluate_metadata(ROOT / "tests" / "extract" / name, ROOT)
     low = {s.field: (round(s.accuracy, 3), s.errors) for s in scores if s.accuracy < 0.9}
     assert not low

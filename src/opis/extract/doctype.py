@@ -34,8 +34,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
 
 # the opening formula of a diplomatic note
 NOTE_FORMULA = re.compile(r"(?:свидетельствует\s+свое\s+уважение|presents\s+its\s+compliments)", re.I)
-# the FROM:/TO: fields of an American cable heading
-CABLE_FIELDS = re.compile(r"^\s*(?:FROM|TO)\s*:\s*\S")
+# the From:/To: fields of an American cable heading (both stand there)
+CABLE_FIELDS = re.compile(r"^\s*(FROM|TO)\s*:\s*\S", re.I)
 
 
 def extract_doctype(text: str) -> list[Value]:
@@ -58,10 +58,11 @@ def extract_doctype(text: str) -> list[Value]:
         return [value("doc_type", "note", m.group(0), m.start(), m.end(),
                       "rule:doctype.note_formula", 0.8)]
     head = lay.head[:10]
-    for ln in head:
-        if CABLE_FIELDS.match(ln.text):
-            return [value("doc_type", "cable", ln.stripped, ln.start, ln.end,
-                          "rule:doctype.cable_fields", 0.7)]
+    fields = [ln for ln in head if CABLE_FIELDS.match(ln.text)]
+    if {CABLE_FIELDS.match(ln.text).group(1).upper() for ln in fields} == {"FROM", "TO"}:
+        ln = fields[0]
+        return [value("doc_type", "cable", ln.stripped, ln.start, ln.end,
+                      "rule:doctype.cable_fields", 0.7)]
     for ln in head:
         d = DESTINATION.match(ln.text)
         if d and place_name(d.group("place")) and any(body(x) for x in d.group("rest").split(",")):

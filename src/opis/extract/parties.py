@@ -47,6 +47,8 @@ SIGNATURE = re.compile(
 # a word without vowels in capitals is an abbreviation (ЦК, СССР): "СЕКРЕТАРЬ ЦК" and
 # "ПОСОЛ СССР В КНР" are positions, not names
 _ABBR = re.compile(r"\b[БВГДЖЗЙКЛМНПРСТФХЦЧШЩ]{2,}\b|\b(?:USSR|USA|CPSU)\b")
+# a position title and the name on one line: "Министр иностранных дел СССР В. Молотов"
+TRAILING_SIGNATURE = re.compile(r"\s(?P<sig>(?:[A-ZА-ЯЁ]\.\s*){1,2}[A-ZА-ЯЁ][a-zа-яё\-]+)\s*(?:/[^/]*/)?\s*\.?\s*$")
 SIGNED_FULL = re.compile(r"^\s*(?:\(signed\)|/s/|\(подпись\))\s*(?P<sig>.+?)\s*$", re.I)
 DRAFTED = re.compile(r"^\s*(?:Drafted\s+by|Recorded\s+by|Запись\s+составил\w*|Записал\w*)\s*:?\s*(?P<sig>.*?)\s*$",
                      re.I)
@@ -60,7 +62,12 @@ TASS_SAYS = re.compile(r"ТАСС\s+уполномочен\w*\s+заявить|T
 # the body that decided or met: "заседания Бюро Президиума ЦК от ...", "из решения ..."
 DECIDING = re.compile(r"(?:заседани[яе]|решени[яе]|постановлени[яе]|meeting\s+of\s+the)\s+"
                       r"(?P<body>[^\n]+?)(?=\s+от\s|\s+of\s+\d|,|\s*\d|\s*$)", re.I)
-BODY_HEAD = re.compile(r"Выписка|ВЫПИСКА|ПРОТОКОЛ|Протокол|Extract|EXTRACT|MINUTES|Minutes")
+BODY_HEAD = re.compile(r"Выписка|ВЫПИСКА|ПРОТОКОЛ|Протокол|ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ|Extract|EXTRACT|MINUTES|Minutes")
+# a heading word that the deciding body's name completes on the next line
+DECISION_WORD = re.compile(r"^\s*(?:ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ|ПРОТОКОЛ(?:\s*№\s*\S+)?|ПРОТОКОЛЬНАЯ ЗАПИСЬ|ВЫПИСКА)\s*$")
+# heading words after which the next line completes the heading, not an address
+HEADING_WORD = re.compile(r"^\s*(?:ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ|ПРОТОКОЛ|ПРОТОКОЛЬНАЯ ЗАПИСЬ|ВЫПИСКА|ЗАПИСЬ БЕСЕДЫ|"
+                          r"ИЗ ДНЕВНИКА|СПРАВКА|ЗАЯВЛЕНИЕ|СТЕНОГРАММА|ДОКЛАДНАЯ ЗАПИСКА)\b")
 # a diplomatic note's opening: sender, formula, addressee
 NOTE = re.compile(r"^\s*(?P<a>[^\n]{5,160}?)\s+(?:свидетельствует\s+свое\s+уважение|presents\s+its\s+compliments\s+to)\s+"
                   r"(?P<r>[^\n]+?)(?:\s+и\s|\s+and\s|$)", re.I)
@@ -171,7 +178,9 @@ def recipients(lay: Layout) -> list[Value]:
             continue
         joined = s if k + 1 >= len(head) else s + " " + head[k + 1].text
         whole = body(s) or (body(joined) if s.strip().isupper() else None)
-        if whole is not None and not letterhead_seen and not (english and first_content):
+        completes_heading = k > 0 and bool(HEADING_WORD.match(head[k - 1].text))
+        if whole is not None and not letterhead_seen and not (english and first_content) \
+                and not completes_heading:
             out.add(whole, s.strip(), ln.start + len(s) - len(s.lstrip()), ln.end, "rule:addressee_body", 0.8)
             continue
         if re.match(r"^\s*(?:для\s+передачи|for\s+transmission\s+to)", s, re.I):
@@ -248,6 +257,8 @@ def _signature_lines(lay: Layout) -> list[tuple[str, int, int]]:
         m = SIGNED_FULL.match(s) or SIGNATURE.match(s)
         if m and _ABBR.search(m.group("sig")):
             m = None
+        if m is None and len(words(s)) <= 10:
+            m = TRAILING_SIGNATURE.search(s)
         if m:
             sig = m.group("sig").strip()
             if place_name(sig) and sig.isalpha() and not sig.isupper():
@@ -273,6 +284,13 @@ def _heading_body(lay: Layout) -> Value | None:
                 if party is not None:
                     a, b = cand.start + m.start("body"), cand.start + m.end("body")
                     return _party_value("author", party, lay.text[a:b], a, b, "rule:deciding_body", 0.9)
+        if DECISION_WORD.match(ln.text) and i + 1 < len(block) and re.match(r"\s*[А-ЯЁ]", block[i + 1].text):
+            # "ПОСТАНОВЛЕНИЕ / Президиума ЦК КПСС": the body completes the heading
+            nxt = block[i + 1]
+            party = body(nxt.text, loose=True)
+            if party is not None:
+                a = nxt.start + len(nxt.text) - len(nxt.text.lstrip())
+                return _party_value("author", party, nxt.stripped, a, nxt.end, "rule:deciding_body", 0.85)
     return None
 
 
