@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -21,11 +22,20 @@ NS = {"oai": OAI, "tei": TEI, "dc": "http://purl.org/dc/elements/1.1/"}
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
+RESPONSE_SCHEMA = etree.RelaxNG(etree.parse(str(Path(__file__).with_name("oai_pmh_response.rng"))))
+
+
+def check(root: etree._Element) -> etree._Element:
+    """The response has the protocol's structure (our own RELAX NG of it)."""
+    assert RESPONSE_SCHEMA.validate(root), str(RESPONSE_SCHEMA.error_log)
+    return root
+
+
 def get(url: str, **params) -> etree._Element:
     r = httpx.get(url, params=params, timeout=30)
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/xml")
-    root = etree.fromstring(r.content)
+    root = check(etree.fromstring(r.content))
     assert root.tag == f"{{{OAI}}}OAI-PMH"
     assert STAMP.match(root.findtext(f"{{{OAI}}}responseDate"))
     assert root.findtext(f"{{{OAI}}}request") == url
@@ -247,7 +257,7 @@ def test_bad_verbs(oai_url):
     assert error_code(oai_url) == "badVerb"
     assert error_code(oai_url, verb="ListEverything") == "badVerb"
     r = httpx.get(oai_url + "?verb=Identify&verb=ListSets", timeout=30)
-    assert etree.fromstring(r.content).xpath("//oai:error/@code", namespaces=NS) == ["badVerb"]
+    assert check(etree.fromstring(r.content)).xpath("//oai:error/@code", namespaces=NS) == ["badVerb"]
     root = get(oai_url, verb="Nope", foo="bar")
     assert root.find(f"{{{OAI}}}request").attrib == {}  # no arguments echoed after badVerb
 
@@ -272,7 +282,7 @@ def test_bad_arguments(oai_url, params):
 
 def test_repeated_argument_is_bad(oai_url):
     r = httpx.get(oai_url + "?verb=ListRecords&metadataPrefix=oai_dc&metadataPrefix=tei", timeout=30)
-    assert etree.fromstring(r.content).xpath("//oai:error/@code", namespaces=NS) == ["badArgument"]
+    assert check(etree.fromstring(r.content)).xpath("//oai:error/@code", namespaces=NS) == ["badArgument"]
 
 
 def test_bad_resumption_tokens(oai_url):
@@ -326,7 +336,8 @@ def test_an_empty_archive(tmp_path, oai_url):
     tokens = Tokens(b"x")
 
     def code(**params):
-        root = etree.fromstring(handle(list(params.items()), "http://h/oai", store, OAIConfig(), tokens, "oai:opis:"))
+        root = check(etree.fromstring(handle(list(params.items()), "http://h/oai", store, OAIConfig(), tokens,
+                                             "oai:opis:")))
         return root.xpath("string(//oai:error/@code)", namespaces=NS)
 
     assert code(verb="ListSets") == "noSetHierarchy"
