@@ -5,13 +5,13 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 
-def opis(*args, db: Path, check=True):
-    env = dict(os.environ, OPIS_DB=str(db), COLUMNS="200")
+def opis(*args, db: str, check=True):
+    """Run the real command on the database `db` (a URL of the backend under test)."""
+    env = dict(os.environ, OPIS_DB=db, COLUMNS="200")
     proc = subprocess.run([sys.executable, "-m", "opis", *args], capture_output=True, text=True, env=env)
     if check and proc.returncode != 0:
         raise AssertionError(f"opis {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
@@ -19,8 +19,8 @@ def opis(*args, db: Path, check=True):
 
 
 @pytest.fixture(scope="module")
-def seeded_db(tmp_path_factory, seeds_dir):
-    db = tmp_path_factory.mktemp("cli") / "archive.db"
+def seeded_db(make_database_url, seeds_dir):
+    db = make_database_url("cli")
     opis("ingest", str(seeds_dir), db=db)
     return db
 
@@ -33,7 +33,8 @@ def test_ingesting_the_seeds_twice_leaves_two_records(seeded_db, seeds_dir):
     assert "0 added, 0 updated, 2 unchanged, 0 failed" in proc.stdout
     from opis.store.repository import Store
 
-    assert Store.open(str(seeded_db)).count_records() == 2
+    with Store.open(seeded_db) as store:
+        assert store.count_records() == 2
 
 
 @pytest.mark.parametrize("query", ["Ким Ир Сен", "Ким Ир Сена"])
@@ -76,7 +77,7 @@ def test_show_gives_layers_and_metadata(seeded_db):
     assert "Wilson Center Digital Archive" in record["metadata"]["citation"]
 
 
-def test_bad_files_fail_alone_and_the_rest_is_stored(tmp_path):
+def test_bad_files_fail_alone_and_the_rest_is_stored(tmp_path, store_url):
     folder = tmp_path / "batch"
     folder.mkdir()
     (folder / "empty.txt").write_bytes(b"")
@@ -84,7 +85,7 @@ def test_bad_files_fail_alone_and_the_rest_is_stored(tmp_path):
     (folder / "scan.txt").write_bytes(png)
     (folder / "letter_cp1251.txt").write_bytes("Товарищу Молотову В.М.\n\nПрошу рассмотреть проект ответа.".encode("cp1251"))
     (folder / "note_koi8.txt").write_bytes("Справка о переговорах в Пхеньяне.\n\nСекретно.".encode("koi8_r"))
-    db = tmp_path / "batch.db"
+    db = store_url
     proc = opis("ingest", str(folder), db=db, check=False)
     assert proc.returncode == 1
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error")]
@@ -102,10 +103,10 @@ def test_bad_files_fail_alone_and_the_rest_is_stored(tmp_path):
     assert record["encoding"] == "koi8-r"
 
 
-def test_a_changed_file_updates_its_record_and_keeps_its_id(tmp_path):
+def test_a_changed_file_updates_its_record_and_keeps_its_id(tmp_path, store_url):
     path = tmp_path / "memo.txt"
     path.write_text("Товарищу Сталину И.В.\n\nПервая редакция.", encoding="utf-8")
-    db = tmp_path / "upd.db"
+    db = store_url
     first = json.loads(opis("ingest", str(path), "--format", "json", db=db).stdout)
     path.write_text("Товарищу Сталину И.В.\n\nВторая редакция.", encoding="utf-8")
     second = json.loads(opis("ingest", str(path), "--format", "json", db=db).stdout)

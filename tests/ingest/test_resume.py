@@ -19,28 +19,27 @@ from opis.store.schema import documents, layers, originals, paragraphs, records 
 N = 5000
 
 
-def _count(db: Path) -> int:
-    if not db.exists():
-        return 0
+def _count(db: str) -> int:
     try:
-        return Store.open(str(db)).count_records(include_restricted=True)
-    except Exception:
+        with Store.open(db) as store:
+            return store.count_records(include_restricted=True)
+    except Exception:  # busy with the ingest's own first transaction
         return 0
 
 
-def _ingest(corpus: Path, db: Path) -> subprocess.Popen:
+def _ingest(corpus: Path, db: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "opis", "ingest", str(corpus), "--db", str(db), "--workers", "2",
+        [sys.executable, "-m", "opis", "ingest", str(corpus), "--db", db, "--workers", "2",
          "--skip", "entities", "--skip", "metadata", "--format", "json"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
 
 
 @pytest.mark.slow
-def test_kill_half_way_then_resume_gives_every_record_once_and_whole(tmp_path):
+def test_kill_half_way_then_resume_gives_every_record_once_and_whole(tmp_path, store_url):
     corpus = tmp_path / "corpus"
     write_corpus(corpus, N, seed=11)
-    db = tmp_path / "resume.db"
+    db = store_url
     proc = _ingest(corpus, db)
     deadline = time.time() + 600
     while _count(db) < N // 3 and proc.poll() is None and time.time() < deadline:
@@ -52,8 +51,7 @@ def test_kill_half_way_then_resume_gives_every_record_once_and_whole(tmp_path):
     assert 0 < stored < N
     proc = _ingest(corpus, db)
     assert proc.wait(timeout=900) == 0, proc.stderr.read()
-    store = Store.open(str(db))
-    with store.engine.connect() as conn:
+    with Store.open(db) as store, store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(records)).scalar() == N
         assert conn.execute(select(func.count(func.distinct(records.c.source_name)))).scalar() == N
         # every record has its original bytes, a document, both layers and paragraphs
