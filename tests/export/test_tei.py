@@ -219,3 +219,38 @@ def test_import_refuses_foreign_files():
         tei_to_record(b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><teiHeader/></TEI>")
     with pytest.raises(TEIImportError):
         tei_to_record(b"<html/>")
+
+
+def test_characters_xml_cannot_carry(tei_schema):
+    text = "Первая строка\x0c\n\nВторая \x01строка с ~~зачёркнутым~~ словом.\n"
+    doc = document_from_text(text, language="ru")
+    record = Record("controls.txt", text.encode(), "utf-8", "transcription", text, documents=[doc])
+    r = doc.reading.text
+    doc.mentions = [Mention(r.index("строка с"), r.index("строка с") + 6, "LOC", "строка", "Строка")]
+    data = tei_bytes(record)
+    _valid(tei_schema, data)
+    again = tei_to_record(data)
+    assert again.original == record.original
+    assert not [w for w in again.warnings if w.startswith("TEI document")]
+    assert [(m.start, m.end) for m in again.documents[0].mentions] == [(m.start, m.end) for m in doc.mentions]
+    assert tei_bytes(again) == data
+
+
+def test_unusual_white_space_stays_inside_paragraphs(tei_schema):
+    text = "\u00a0Абзац с неразрывным пробелом\u00a0\n\n\u2003Второй\u3000\n"
+    doc = document_from_text(text, language="ru")
+    record = Record("spaces.txt", text.encode(), "utf-8", "transcription", text, documents=[doc])
+    data = tei_bytes(record)
+    _valid(tei_schema, data)
+    assert tei_bytes(tei_to_record(data)) == data
+
+
+def test_windows_line_ends(tei_schema, tmp_path):
+    path = tmp_path / "crlf.txt"
+    path.write_bytes("Товарищу Сталину.\r\n\r\nТекст <sup>вставка</sup> записки.\r\nВторая строка.\r\n".encode())
+    record = build_record(path)
+    data = tei_bytes(record)
+    _valid(tei_schema, data)
+    again = tei_to_record(data)
+    assert not [w for w in again.warnings if w.startswith("TEI document")]
+    assert tei_bytes(again) == data

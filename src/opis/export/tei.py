@@ -46,6 +46,7 @@ MENTION_LISTS = {"PER": ("listPerson", "person", "persName", "per"),
                  "LOC": ("listPlace", "place", "placeName", "loc")}
 SUSPECT_FIELD = "ocr_suspect"
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+XML_SPACE = " \t\r\n"
 
 # nesting plan: lower groups are placed first and win over later ones
 GROUP_PARAGRAPH, GROUP_EDITORIAL, GROUP_NAMES, GROUP_SUSPECT = range(4)
@@ -53,14 +54,25 @@ _KIND_RANK = {"p": 0, "folio": 1, "hand": 2, "hi": 3, "add": 4, "del": 5, "uncle
               "date": 7, "mention": 8, "suspect": 9}
 
 
+# characters XML 1.0 cannot carry (C0 controls but tab/newline/return, lone surrogates,
+# U+FFFE/U+FFFF); a transcription may hold a few, which ingest lets through
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(s: str) -> str:
+    """`s` with each character XML cannot carry replaced by U+FFFD, one for one, so that
+    offsets counted in the TEI body still match the diplomatic layer."""
+    return _NOT_XML.sub("\ufffd", s)
+
+
 def t(name: str) -> str:
     return T + name
 
 
 def sub(parent: etree._Element, name: str, text: str | None = None, **attrs: str) -> etree._Element:
-    el = etree.SubElement(parent, t(name), {k: v for k, v in attrs.items() if v is not None})
+    el = etree.SubElement(parent, t(name), {k: xml_safe(v) for k, v in attrs.items() if v is not None})
     if text is not None:
-        el.text = text
+        el.text = xml_safe(text)
     return el
 
 
@@ -174,9 +186,10 @@ def paragraph_marks(text: str, folio: list[tuple[int, int]]) -> list[Mark]:
     chunks.append((pos, len(text)))
     folio_set = set(folio)
     for s, e in chunks:
-        while s < e and text[s].isspace():
+        # only XML white space may stay outside <p>: not NBSP, form feed and the like
+        while s < e and text[s] in XML_SPACE:
             s += 1
-        while e > s and text[e - 1].isspace():
+        while e > s and text[e - 1] in XML_SPACE:
             e -= 1
         if e > s and (s, e) not in folio_set:
             out.append(Mark(s, e, "p", GROUP_PARAGRAPH, order=len(out)))
@@ -243,6 +256,7 @@ def document_marks(doc: Document) -> list[Mark]:
 def _append_text(el: etree._Element, text: str, line_breaks: bool) -> None:
     if not text:
         return
+    text = xml_safe(text)
     pieces = text.split("\n") if line_breaks else [text]
     for i, piece in enumerate(pieces):
         chunk = piece + ("\n" if i < len(pieces) - 1 else "")

@@ -29,7 +29,7 @@ from typing import Any, Iterable
 from lxml import etree
 
 from opis.export.citations import record_source
-from opis.export.tei import MENTION_TAGS, SUSPECT_FIELD, T, TEI_NS, XML_ID, XML_LANG, t
+from opis.export.tei import MENTION_TAGS, SUSPECT_FIELD, T, TEI_NS, XML_ID, XML_LANG, t, xml_safe
 from opis.ingest.build import FORMAT_PUBLISHED
 from opis.ingest.published import parse_published
 from opis.model import DIPLOMATIC, PUBLIC, READING, RESTRICTED, Document, Mention, Record, Value
@@ -223,7 +223,7 @@ def _body_marks(div: etree._Element, doc: Document, auth: _Authorities, date_val
     parts: list[str] = []
     found: list[tuple[etree._Element, int, int]] = []
     _walk(div, 0, parts, found)
-    if "".join(parts) != doc.diplomatic.text:
+    if "".join(parts) != xml_safe(doc.diplomatic.text):
         warnings.append(f"TEI document {doc.seq}: body text differs from the original's; "
                         "names and dates may be misplaced")
     found.sort(key=lambda f: (f[1], -(f[2] - f[1])))
