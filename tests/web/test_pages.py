@@ -389,3 +389,32 @@ def test_openapi_validates(client):
     for p in ("/search.json", "/documents/{record_id}.json", "/documents/{record_id}/{number}.json",
               "/entities/{entity_id}.json", "/index.json", "/documents/{record_id}/{number}.bib"):
         assert p in paths, p
+
+
+def test_every_public_page_renders(client):
+    """Crawl: every document in both views and every entity page answers 200, and every
+    link they make to another document or entity resolves."""
+    docs = client.get("/search.json", params={"sort": "date", "page": 1}).json()
+    urls = []
+    for page_no in range(1, docs["pages"] + 1):
+        urls += [h["url"] for h in client.get("/search.json", params={"sort": "date", "page": page_no}).json()["hits"]]
+    assert len(urls) == docs["total"]
+    linked: set[str] = set()
+    for url in urls:
+        for view in ("reading", "diplomatic"):
+            r = client.get(url, params={"view": view})
+            assert r.status_code == 200, (url, view)
+            linked.update(re.findall(r'href="(/(?:documents|entities)/[^"?#]+)"', r.text))
+    for e in client.get("/entities.json").json()["entities"]:
+        assert client.get(e["url"]).status_code == 200, e
+    for href in sorted(linked):
+        if href.endswith(("/source", ".bib", ".ris", ".csl.json", ".json", "tei.xml")):
+            continue
+        assert client.get(unescape(href)).status_code == 200, href
+
+
+def test_tei_download(client, archive):
+    r = client.get(f"/documents/{archive.seed000}/tei.xml")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/tei+xml")
+    assert r.content.startswith(b"<?xml") and b"http://www.tei-c.org/ns/1.0" in r.content
+    assert client.get(f"/documents/{archive.restricted}/tei.xml").status_code == 404
