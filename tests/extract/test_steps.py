@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(("text", "place"), [
     ("Товарищу СТАЛИНУ И.В.\n\nТекст письма о поставках зерна и угля в будущем году, согласованный с ЦК.\n\nКИМ ИР СЕН\n\nПхеньян, 23 сентября 1956 г.\n", "Пхеньян"),
     ("ТЕЛЕГРАММА\n\nСекретно\n\nИз Пекина\n\nЦК КПСС\n\nСегодня меня пригласил Лю Шаоци и сообщил о решениях Политбюро ЦК КПК.\n", "Пекин"),
+    ("ШИФРТЕЛЕГРАММА из Пекина\n\nЦК КПСС\n\nСегодня меня пригласил Лю Шаоци и сообщил о решениях Политбюро ЦК КПК.\n", "Пекин"),
+    ("SECRET\n\nFrom: Moscow\nTo: Secretary of State\n\nKhrushchev told me at the reception last night that he favoured an exchange.\n", "Москва"),
     ("SECRET\n\nMoscow, 14 November 1945\n\nThis afternoon I called on Vyshinski at his request and we discussed the elections.\n", "Москва"),
 ])
 def test_place_of_writing(text, place):
@@ -69,3 +71,10 @@ def test_no_step_raises_on_any_text(text):
         if v.start is not None and v.layer == "reading":
             assert 0 <= v.start <= v.end <= len(doc.reading.text)
     assert summary["date"] is None or summary["date"]["precision"] in ("day", "month", "year")
+
+
+def test_english_stamps_are_not_places_and_place_fields_are():
+    text = "SECRET\n\nMEMORANDUM OF CONVERSATION\n\nDate: 26 September 1959\nPlace: Camp David, Maryland\n\nThe Chairman said that he did not want his visit to end without an understanding.\n\nRUSK\n"
+    [v] = extract_place(text)
+    assert v.as_written == "Camp David" and v.value["name_en"] == "Camp David"
+    assert extract_place("SECRET\n\nDRAFT\n\nThe Chairman said that he did not want his visit to end without an understanding.\n") == []
