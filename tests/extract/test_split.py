@@ -66,3 +66,26 @@ def test_spans_always_cover_the_text(text):
     assert spans
     if text:
         assert _covers(text, spans)
+
+
+def test_a_letter_after_a_signed_and_dated_letter_starts_a_document():
+    text = ("Секретно\n\nТоварищу ХРУЩЕВУ Н.С.\n\nПосылаю Вам проект ответа на письмо руководства партии о поставках зерна.\n\n"
+            "А. Микоян\n\n3 ноября 1959 г.\n\nСекретно\n\nТоварищу ГОМУЛКЕ В.\n\n"
+            "ЦК КПСС рассмотрел Ваше письмо и готов обсудить вопрос о поставках зерна.\n\nН. Хрущев\n")
+    spans = split_documents(text)
+    assert len(spans) == 2
+    assert text[spans[1][0]:].startswith("Секретно\n\nТоварищу ГОМУЛКЕ")
+
+
+def test_a_distribution_list_closes_a_document():
+    text = ("Товарищу МОЛОТОВУ В.М.\n\nНаправляю вам проект постановления по вопросу о поставках зерна в ГДР.\n\n"
+            "Разослано:\nт. Хрущеву\nв дело\n\nСекретно\n\nТоварищу МАЛЕНКОВУ Г.М.\n\n"
+            "Направляю вам справку о поставках угля в Польшу в первом квартале.\n")
+    assert len(split_documents(text)) == 2
+
+
+def test_stars_at_the_end_do_not_make_an_empty_document():
+    text = "STATEMENT BY THE DEPARTMENT OF STATE\n\nThe United States delegation has been instructed to present new proposals.\n\n*   *   *\n"
+    assert split_documents(text) == [(0, len(text))]
+    two = text + "\nThe Government of the United States hopes that the Soviet Union will examine them.\n"
+    assert len(split_documents(two)) == 2

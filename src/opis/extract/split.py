@@ -39,6 +39,8 @@ ADDRESSEE = re.compile(
     r"^\s*\**(?:Товарищу|Товарищам|Тов\.|Т\.\s*т\.|To Comrade|To:|TO:|"
     r"Москва,\s*ЦК|В ЦК КПСС|ЦК КПСС\.?\s*$)")
 SEPARATOR = re.compile(r"^\s*(?:(?:\*\s*){3,}|-{3,}|={3,}|_{3,})\s*$")
+# what ends a document after its signature: distribution list, typist's copy note
+CLOSING_NOTE = re.compile(r"^\s*(?:Разослано|Отп\.\s*\d|Distribution|Copies\s+to)", re.I)
 SIGNATURE = re.compile(
     r"^\s*(?:\(signed\)|/s/|[A-ZА-ЯЁ]\.\s*(?:[A-ZА-ЯЁ]\.\s*)?[A-ZА-ЯЁ][a-zа-яё]+|"
     r"[А-ЯЁ][А-ЯЁ ]{6,})\b")
@@ -70,7 +72,7 @@ def _closing(lines: list[Line]) -> bool:
         s = ln.stripped
         if is_prose(s):
             continue
-        if find_dates(s) or SIGNATURE.match(s):
+        if find_dates(s) or SIGNATURE.match(s) or CLOSING_NOTE.search(s):
             return True
     return False
 
@@ -87,7 +89,9 @@ def split_documents(text: str) -> list[tuple[int, int]]:
             i += 1
             continue
         if SEPARATOR.match(s):
-            if any(is_prose(ln.text) for ln in lines[seg_start:i]):
+            # a row of stars between two texts; at the very end it only closes the last one
+            if any(is_prose(ln.text) for ln in lines[seg_start:i]) and \
+                    any(is_prose(ln.text) for ln in lines[i + 1:]):
                 starts.append(i + 1)
                 seg_start = i + 1
             i += 1
