@@ -190,6 +190,8 @@ def create_app(db_url: str) -> FastAPI:
             "documents": store.count_documents(include_restricted=False),
             "collections": queries.collections(store.engine),
             "per_year": [{"year": y, "documents": n} for y, n in per_year],
+            "people": [dict(e, url=entity_url(e["id"])) for e in queries.entity_index(store.engine, limit=60)
+                       if e["type"] == "PER"][:10],
             "recent": [dict(r.to_json(), url=doc_url(r.record_id, r.seq),
                             date_display=human_date(r.date, r.date_precision)) for r in
                        queries.recent_documents(store.engine)],

@@ -45,6 +45,7 @@ class Home(BaseModel):
     documents: int
     collections: list[Collection]
     per_year: list[YearCount]
+    people: list[dict[str, Any]]
     recent: list[DocLink]
 
 
