@@ -418,3 +418,25 @@ def test_tei_download(client, archive):
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/tei+xml")
     assert r.content.startswith(b"<?xml") and b"http://www.tei-c.org/ns/1.0" in r.content
     assert client.get(f"/documents/{archive.restricted}/tei.xml").status_code == 404
+
+
+def test_server_errors_are_pages_without_tracebacks(archive, tmp_path):
+    """A database that breaks under the app (a table dropped) gives a 500 page, not a trace."""
+    import shutil
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+
+    from opis.web.app import create_app
+
+    broken = tmp_path / "broken.db"
+    shutil.copy(archive.db, broken)
+    app = create_app(str(broken))
+    with sqlite3.connect(broken) as conn:
+        conn.execute("DROP TABLE mentions")
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/entities")
+        assert r.status_code == 500
+        assert "Something went wrong" in r.text and "Traceback" not in r.text and "mentions" not in r.text
+        j = c.get("/entities.json")
+        assert j.status_code == 500 and j.json()["error"]["status"] == 500
