@@ -12,7 +12,9 @@ and upgraded from there.
 To change the schema: edit `schema.py`, then add a revision under `migrations/versions/`
 (`alembic -c <cfg> revision --autogenerate` with `script_location = opis.store:migrations`
 works, or copy the shape of `0001_initial.py`); `tests/store/test_migrations.py` fails
-until the two agree.
+until the two agree. The search backends' full-text structures come from their `install`;
+when a backend changes what it installs, add a revision that runs it again (as 0002 does)
+or rebuilds the structures if their shape changed.
 """
 
 from __future__ import annotations
