@@ -78,3 +78,22 @@ def test_english_stamps_are_not_places_and_place_fields_are():
     [v] = extract_place(text)
     assert v.as_written == "Camp David" and v.value["name_en"] == "Camp David"
     assert extract_place("SECRET\n\nDRAFT\n\nThe Chairman said that he did not want his visit to end without an understanding.\n") == []
+
+
+@pytest.mark.parametrize(("name", "gent", "datv"), [
+    ("Пушкин", "Пушкина", "Пушкину"), ("Хрущев", "Хрущева", "Хрущеву"),
+    ("Новотный", "Новотного", "Новотному"), ("Вышинский", "Вышинского", "Вышинскому"),
+    ("Гомулка", "Гомулки", "Гомулке"), ("Громыко", "Громыко", "Громыко"),
+    ("Ракоши", "Ракоши", "Ракоши"), ("Пузанов", "Пузанова", "Пузанову"),
+])
+def test_surnames_decline_in_russian_titles(name, gent, datv):
+    from opis.extract.titles import _inflect
+
+    assert (_inflect(name, "gent"), _inflect(name, "datv")) == (gent, datv)
+
+
+def test_an_addressed_note_is_a_diplomatic_note():
+    mid = {"name": "МИД СССР", "name_en": "Soviet Foreign Ministry", "kind": "body"}
+    emb = {"name": "Посольство США в СССР", "name_en": "US Embassy in Moscow", "kind": "body"}
+    assert titles("note", [(mid, None)], [(emb, None)])[1] == "Нота МИД СССР Посольству США в СССР"
+    assert titles("note", [(mid, None)], [])[1] == "Справка МИД СССР"

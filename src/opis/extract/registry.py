@@ -70,8 +70,12 @@ def registry_numbers(lay: Layout) -> list[Value]:
         if num in seen or not re.search(r"\d", num):
             continue
         seen.add(num)
-        out.append(value("registry_number", num, s[m.start():m.end()].strip(),
-                         ln.start + m.start(), ln.start + m.end(), "rule:registry.number", 0.8))
+        written = s[m.start():m.end()]
+        lead = len(written) - len(written.lstrip())
+        written = written.strip().rstrip(".").rstrip()
+        start = ln.start + m.start() + lead
+        out.append(value("registry_number", num, written, start, start + len(written),
+                         "rule:registry.number", 0.8))
     return out
 
 

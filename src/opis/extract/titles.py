@@ -48,21 +48,35 @@ def _en_person(p: dict[str, Any], initials: str | None) -> str:
 
 
 _ENDINGS = {"gent": "а", "datv": "у"}
+_HUSHING = "гкхжшчщ"
 
 
 def _inflect(surname: str, case: str) -> str:
-    """A surname in the genitive or dative: pymorphy3 when it knows the name, else the
-    regular masculine ending for a consonant stem (Пузанов -> Пузанова); names ending in
-    a vowel (Громыко) do not decline."""
-    for p in _morph().parse(surname.lower()):
-        if ("Surn" in p.tag or "Name" in p.tag) and "masc" in p.tag and "nomn" in p.tag:
+    """A surname in the genitive or dative: pymorphy3 when it knows the surname, else
+    the regular endings (Пузанов -> Пузанова, Новотный -> Новотного, Гомулка ->
+    Гомулки); foreign names ending in a vowel other than -а/-я (Громыко, Ракоши) do not
+    decline."""
+    low = surname.lower()
+    if re.search(r"[иоуеэюы]$", low):
+        return surname
+    for p in _morph().parse(low):
+        if {"Surn", "masc", "sing", "nomn"} <= set(p.tag.grammemes):
             form = p.inflect({case})
             if form:
-                return "-".join(x[:1].upper() + x[1:] for x in form.word.split("-"))
-    if re.search(r"[бвгджзклмнпрстфхцчшщ]$", surname):
-        return surname + _ENDINGS[case]
-    if surname.endswith("й") and len(surname) > 2:
+                word = form.word if "ё" in low else form.word.replace("ё", "е")
+                return "-".join(x[:1].upper() + x[1:] for x in word.split("-"))
+    if re.search(r"[ыо]й$", low) or re.search(rf"[{_HUSHING}]ий$", low):
+        return surname[:-2] + ("ого" if case == "gent" else "ому")
+    if low.endswith("ий"):
+        return surname[:-2] + ("его" if case == "gent" else "ему")
+    if low.endswith("й"):
         return surname[:-1] + ("я" if case == "gent" else "ю")
+    if low.endswith("а"):
+        return surname[:-1] + (("и" if low[-2:-1] in _HUSHING else "ы") if case == "gent" else "е")
+    if low.endswith("я"):
+        return surname[:-1] + ("и" if case == "gent" else "е")
+    if re.search(r"[бвгджзклмнпрстфхцчшщ]$", low):
+        return surname + _ENDINGS[case]
     return surname
 
 
@@ -85,10 +99,20 @@ def titles(doc_type: str | None, authors: list[tuple[dict, str | None]],
         a = authors[0][0]
         en_body = a.get("name_en") or a["name"]
         return (f"Extract from Protocol No. {protocol['number']} of the Meeting of the {en_body}",
-                f"Выписка из протокола № {protocol['number']} заседания {_genitive_body(a['name'])}")
+                f"Выписка из протокола № {protocol['number']} заседания {inflect_head(a['name'], 'gent')}")
+    if doc_type in ("minutes", "decision") and authors and authors[0][0].get("kind") == "body":
+        a = authors[0][0]
+        en_body = a.get("name_en") or a["name"]
+        if doc_type == "minutes":
+            return (f"Minutes of the Meeting of the {en_body}",
+                    f"Протокол заседания {inflect_head(a['name'], 'gent')}")
+        return f"Decision of the {en_body}", f"Решение {inflect_head(a['name'], 'gent')}"
     en, ru = EN_TYPES[doc_type], RU_TYPES[doc_type]
+    if doc_type == "note" and recipients:
+        ru = "Нота"  # an addressed note is a diplomatic note; unaddressed, a reference note
     if authors:
-        by = {"press_statement": " by ", "speech": " by ", "report": " by ", "diary": " of "}.get(doc_type, " from ")
+        by = {"press_statement": " by ", "speech": " by ", "report": " by ", "conversation": " by ",
+              "diary": " of "}.get(doc_type, " from ")
         en += by + " and ".join(_en_person(p, i) for p, i in authors[:2])
         ru += " " + " и ".join(_ru_person(p, i, "gent") for p, i in authors[:2])
     if recipients:
@@ -99,19 +123,6 @@ def titles(doc_type: str | None, authors: list[tuple[dict, str | None]],
         else:
             ru += " " + " и ".join(_ru_person(p, i, "datv") for p, i in recipients[:2])
     return en, ru
-
-
-def _genitive_body(name: str) -> str:
-    words = name.split()
-    if words and words[0][0].isupper() and not words[0].isupper():
-        words[0] = _inflect_word(words[0], "gent")
-    return " ".join(words)
-
-
-def _inflect_word(word: str, case: str) -> str:
-    p = _morph().parse(word.lower())[0]
-    form = p.inflect({case})
-    return (form.word[:1].upper() + form.word[1:]) if form else word
 
 
 def extract_titles(doc_type: str | None, authors, recipients, protocol=None) -> list[Value]:
