@@ -132,21 +132,26 @@ def body(as_written: str, loose: bool = False) -> Party | None:
     for cand in (s, norm):
         for pattern, name, en in _BODIES:
             if re.fullmatch(rf"(?:{pattern})\.?", cand, re.I):
-                return Party(name, en, None, "body", "rule:body")
+                return _linked_body(Party(name, en, None, "body", "rule:body"))
     if loose and _ORGAN.search(norm):
-        return Party(norm, None, None, "body", "rule:body.normalized")
+        return _linked_body(Party(norm, None, None, "body", "rule:body.normalized"))
     return None
 
 
-def find_body(text: str) -> tuple[Party, int, int] | None:
-    """The first known body mentioned anywhere in `text`, with its offsets."""
-    best = None
-    for pattern, name, en in _BODIES:
-        m = re.search(rf"(?<![\w]){pattern}(?![\w])", text, re.I)
-        if m and (best is None or m.start() < best[1] or
-                  (m.start() == best[1] and m.end() > best[2])):
-            best = (Party(name, en, None, "body", "rule:body"), m.start(), m.end())
-    return best
+def _linked_body(party: Party) -> Party:
+    """The same body with the authority's id and English name when the authority file
+    lists it under the same canonical name."""
+    auth = _authority()
+    if auth is None:
+        return party
+    try:
+        link = auth.link(party.name, type="ORG")
+    except Exception:
+        return party
+    if link is None or link.entry.name != party.name:
+        return party
+    return Party(party.name, link.entry.en or party.name_en, link.entry.id, "body",
+                 f"{party.method}+authority")
 
 
 @lru_cache(maxsize=1)
