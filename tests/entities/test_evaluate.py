@@ -36,3 +36,13 @@ def test_missing_document_counts_as_misses(tmp_path, natasha_loaded):
                     encoding="utf-8")
     rows = {(r["system"], r["type"]): r for r in evaluate_entities(gold, ROOT)}
     assert rows[("opis", "PER")]["fn"] == 1 and rows[("opis", "PER")]["tp"] == 0
+
+
+def test_heldout_documents(natasha_loaded):
+    """Five documents written for the entities stage after its rules were in place
+    (tests/entities/heldout); see docs/quality.md for the first-run numbers."""
+    here = Path(__file__).resolve().parent
+    rows = {(r["system"], r["type"]): r
+            for r in evaluate_entities(here / "heldout_entities.jsonl", here / "heldout")}
+    assert rows[("opis", "ALL")]["f1"] >= 0.9
+    assert rows[("opis", "ALL")]["f1"] > rows[("natasha", "ALL")]["f1"] + 0.3

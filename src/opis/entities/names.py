@@ -95,7 +95,7 @@ def _word_nominative(word: str, known: dict[str, str]) -> str:
     for suf in _CASE_ENDINGS:  # foreign surnames pymorphy does not know: Ачесона -> Ачесон
         if low.endswith(suf) and len(low) - len(suf) >= 2:
             stem = key(w[: -len(suf)])
-            for cand in (stem, stem + "й", stem + "ий"):
+            for cand in (stem, stem + "й", stem + "ий", stem + "ь"):
                 if cand in known and " " not in known[cand]:
                     return known[cand]
     parses = morph().parse(low)

@@ -34,7 +34,7 @@ from opis.model import Document, Mention
 MAX_GAZ_WORDS = 10
 _TOKEN = re.compile(r"[A-Za-zА-Яа-яЁё\u00C0-\u024F0-9]+(?:(?:-|['’](?![sS]\b))[A-Za-zА-Яа-яЁё\u00C0-\u024F0-9]+)*(?:\(б\))?")
 _MARKUP = re.compile(r"[~<>*|#\[\]{}_/\\=]")
-_GAP_OK = re.compile(r"^[ \t\u00a0]+$|^-$|^ ?- ?$|^\.[ \t\u00a0]+$")
+_GAP_OK = re.compile(r"^[ \t\u00a0]+$|^-$|^ ?- ?$|^\.[ \t\u00a0]+$|^['’][ \t]?$")
 _ADDRESS_ONLY = re.compile(r"^(?:т|тов|тт|товарищ\w*|т\.\s*т|г-н|господин\w*|гр)\.?$", re.I)
 # a short word list that natasha tags as ORG or PER in these papers without them being names
 _GENERIC = {"цк", "пленум", "президиум", "бюро", "правительство", "посольство", "партия",
@@ -221,7 +221,7 @@ def _word_options(word: str) -> list[str]:
                 opts.append(nf)
         for suf in ("ому", "ему", "ого", "его", "ом", "ем", "ой", "ою", "у", "ю", "а", "я", "е", "ы"):
             if w.endswith(suf) and len(w) - len(suf) >= 2:
-                for stem in (w[: -len(suf)], w[: -len(suf)] + "й"):
+                for stem in (w[: -len(suf)], w[: -len(suf)] + "й", w[: -len(suf)] + "ь"):
                     if stem not in opts:
                         opts.append(stem)
     return opts[:8]
@@ -362,6 +362,9 @@ _PARTY_PREFIXES = {
     "цк": "ЦК", "центральный комитет": "ЦК", "политический комитет цк": "Политбюро ЦК",
     "политический бюро цк": "Политбюро ЦК",
     "central committee of the": "ЦК", "central committee of": "ЦК", "politburo of the": "Политбюро ЦК",
+    "political bureau of the central committee of the": "Политбюро ЦК",
+    "politburo of the central committee of the": "Политбюро ЦК",
+    "political committee of the central committee of the": "Политбюро ЦК",
     "political committee of the": "Политбюро ЦК", "presidium of the central committee of the": "Президиум ЦК",
 }
 _STATE_PREFIXES = {
@@ -387,11 +390,13 @@ def _prefix_before(text: str, pos: int, table: dict[str, str]) -> tuple[int, str
         above = text.rfind("\n", 0, line_start - 1) + 1
         if text[above:line_start - 1].strip().isupper():
             pos, line_start = line_start - 1, above
-    toks = list(_TOKEN.finditer(text, line_start, pos))[-6:]
+    toks = list(_TOKEN.finditer(text, line_start, pos))[-9:]
     if not toks or text[toks[-1].end():pos].strip():
         return None
     for i in range(len(toks)):
         span = toks[i:]
+        if not span[0].group(0)[:1].isupper() and not re.search(r"[а-яё]", span[0].group(0)):
+            continue  # English prefixes start with a capital: "Central Committee of the"
         if any(text[a.end():b.start()].strip() for a, b in zip(span, span[1:])):
             continue
         k = lemma_key(text[span[0].start():span[-1].end()])
@@ -458,7 +463,7 @@ def _ocr_names(text: str, auth: Authority, latin: bool = False) -> list[_Cand]:
         if len(w) < 6 or not w[:1].isupper() or w.isupper():
             continue
         if latin:
-            if not re.fullmatch(r"[A-Za-z\-']+", w) or key(w) in auth.index:
+            if not re.fullmatch(r"[A-Za-z\-']+", w) or key(w) in auth.index or re.fullmatch(TITLE_WORDS_EN, w):
                 continue
         elif not re.search(r"[а-яё]", w) or morph().word_is_known(w.lower()) or key(w) in auth.index:
             continue
@@ -478,6 +483,9 @@ def _english_rules(text: str, auth: Authority) -> list[_Cand]:
     out: list[_Cand] = []
     for m in _EN_TITLED.finditer(text):
         a, b = m.span(1)
+        poss = re.search(r"['’]s\b", text[a:b])
+        if poss:
+            b = a + poss.start()  # "Khrushchev's Letter" -> "Khrushchev"
         if "\n" in text[a:b]:
             b = a + text[a:b].index("\n")
         a, b = _trim(text, a, b)
@@ -494,7 +502,7 @@ def _resolve(cands: list[_Cand]) -> list[_Cand]:
     too long on these papers ("Передайте Мао Цзэдуну", "Согласен Г. Маленков")."""
     order = {"gazetteer": 0, "rule": 1, "natasha": 2}
     chosen: list[_Cand] = []
-    for c in sorted(cands, key=lambda c: (order[c.source] == 2, -c.length, order[c.source], c.start)):
+    for c in sorted(cands, key=lambda c: (order[c.source], -c.length, c.start)):
         if any(c.start < k.end and k.start < c.end for k in chosen):
             continue
         chosen.append(c)
@@ -532,8 +540,8 @@ def _to_mention(c: _Cand, text: str, auth: Authority, year: int | None) -> Menti
     # unlinked
     if typ == "PER":
         name = nominative(as_written)
-        if not name or len(name) < 2 or not name[:1].isupper():
-            return None
+        if not name or len(name) < 4 or not name[:1].isupper():
+            return None  # "Отп" (отпечатано), stray initials
         if len(name.split()) == 1 and _is_common_word(name) and not initials_of(as_written):
             return None
         conf = 0.6
@@ -549,8 +557,8 @@ def _to_mention(c: _Cand, text: str, auth: Authority, year: int | None) -> Menti
         if re.search(r"\d", as_written):
             return None  # registry marks and numbers tagged as bodies ("ВП2")
         if len(words) == 1 and (len(as_written) < 4 or not as_written[:1].isupper()
-                                or (typ == "LOC" and _is_common_word(as_written))):
-            return None  # "экз", "Запад", "Справка"
+                                or _is_common_word(as_written)):
+            return None  # "экз", "Запад", "Справка", "ШИФРТЕЛЕГРАММА", "Нота"
         if typ == "ORG" and not as_written.isupper() and not any(w[:1].isupper() for w in words[1:]):
             return None  # "Правительственной делегации", "Китайская партия": descriptions
         conf = 0.55
