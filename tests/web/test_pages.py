@@ -440,3 +440,17 @@ def test_server_errors_are_pages_without_tracebacks(archive, tmp_path):
         assert "Something went wrong" in r.text and "Traceback" not in r.text and "mentions" not in r.text
         j = c.get("/entities.json")
         assert j.status_code == 500 and j.json()["error"]["status"] == 500
+
+
+def test_hit_links_to_its_passage(client, archive):
+    hit = next(h for h in client.get("/search.json", params={"q": KIM}).json()["hits"]
+               if h["record_id"] == archive.seed001)
+    assert hit["passage_url"] and hit["passage_url"].endswith("#found")
+    for view in ("reading", "diplomatic"):
+        html = client.get(hit["passage_url"].split("#")[0] + f"&view={view}").text
+        assert html.count('id="found"') == 1
+        target = html.split('<span class="target">', 1)[1].split("</p>", 1)[0]
+        assert "Ким Ир Сен" in visible_text(target)
+    for bad in ("5-2", "x", "1-2-3"):
+        assert client.get(f"/documents/{archive.seed001}", params={"at": bad}).status_code == 400
+    assert 'class="passage-link"' in client.get("/search", params={"q": KIM}).text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote, urlencode
@@ -218,6 +219,8 @@ def create_app(db_url: str) -> FastAPI:
             data["hits"].append({
                 "record_id": h.record_id, "seq": h.seq, "number": h.seq + 1,
                 "url": doc_url(h.record_id, h.seq),
+                "passage_url": (doc_url(h.record_id, h.seq) + f"?at={h.start}-{h.end}#found"
+                                if query and h.start is not None and h.end is not None and h.end > h.start else None),
                 "title": h.title, "source_name": h.source_name,
                 "date": h.date, "date_display": human_date(h.date),
                 "doc_type": h.doc_type, "doc_type_label": label("doc_type", h.doc_type),
@@ -255,9 +258,16 @@ def create_app(db_url: str) -> FastAPI:
             raise PageError(404, "Document not found",
                             f"There is no document with the id “{record_id}” in this archive.") from None
 
-    def document_data(request: Request, record_id: str, number: int, view: str) -> tuple[dict[str, Any], Any]:
+    def document_data(request: Request, record_id: str, number: int, view: str,
+                      at: str | None = None) -> tuple[dict[str, Any], Any]:
         if view not in VIEWS:
             raise PageError(400, "Bad request", f"view must be one of: {', '.join(VIEWS)}")
+        target = None
+        if at:
+            m = re.fullmatch(r"(\d{1,9})-(\d{1,9})", at)
+            if not m or int(m[1]) >= int(m[2]):
+                raise PageError(400, "Bad request", "at must be START-END, offsets in the reading text")
+            target = (int(m[1]), int(m[2]))
         record = get_record(record_id)
         if not 1 <= number <= len(record.documents):
             raise PageError(404, "Document not found",
@@ -311,7 +321,8 @@ def create_app(db_url: str) -> FastAPI:
             "mentions": raw.get("mentions", []),
             "values": raw.get("values", []),
         }
-        rendered = render_document(doc, view, lambda m: entity_url(queries.entity_id(m.authority_id, m.name)))
+        rendered = render_document(doc, view, lambda m: entity_url(queries.entity_id(m.authority_id, m.name)),
+                                   target=target)
         return data, rendered
 
     def entity_data(eid: str) -> dict[str, Any]:
@@ -395,8 +406,9 @@ def create_app(db_url: str) -> FastAPI:
     app.add_api_route("/search", _search_handler, methods=["GET"], tags=["pages"], response_class=HTMLResponse,
                       summary="Search page", responses={400: {"description": "Malformed query or filter"}})
 
-    def document_handler(request: Request, record_id: str, number: int, view: str) -> Response:
-        data, rendered = document_data(request, record_id, number, view)
+    def document_handler(request: Request, record_id: str, number: int, view: str,
+                         at: str | None = None) -> Response:
+        data, rendered = document_data(request, record_id, number, view, at)
         return page(request, "document.html", data, rendered=rendered, views=VIEWS)
 
     def citation_handler(request: Request, record_id: str, number: int, fmt: str) -> Response:
@@ -418,6 +430,7 @@ def create_app(db_url: str) -> FastAPI:
                         headers={"Content-Disposition": f'attachment; filename="{name}.{ext}"'})
 
     view_q = Query(READING, description="reading (edited text) or diplomatic (as transcribed, with marks)")
+    at_q = Query(None, description="START-END in the reading text: a passage to mark (search hits link to it)")
     not_found = {404: {"description": "No public document with this id and number", "model": schemas.Error}}
 
     @app.get("/documents/{record_id}.json", tags=["json"], summary="A record's first document, as JSON",
@@ -458,13 +471,14 @@ def create_app(db_url: str) -> FastAPI:
 
     @app.get("/documents/{record_id}", response_class=HTMLResponse, tags=["pages"],
              summary="Document page (a record's first document)", responses=not_found)
-    def document_first(request: Request, record_id: str, view: str = view_q) -> Response:
-        return document_handler(request, record_id, 1, view)
+    def document_first(request: Request, record_id: str, view: str = view_q, at: str | None = at_q) -> Response:
+        return document_handler(request, record_id, 1, view, at)
 
     @app.get("/documents/{record_id}/{number:int}", response_class=HTMLResponse, tags=["pages"],
              summary="Document page (the n-th document of a record, from 1)", responses=not_found)
-    def document_n(request: Request, record_id: str, number: int, view: str = view_q) -> Response:
-        return document_handler(request, record_id, number, view)
+    def document_n(request: Request, record_id: str, number: int, view: str = view_q,
+                   at: str | None = at_q) -> Response:
+        return document_handler(request, record_id, number, view, at)
 
     @app.get("/entities.json", tags=["json"], summary="People, organisations and places, as JSON",
              response_model=schemas.EntityIndex)

@@ -15,9 +15,9 @@ from typing import Any, Callable, Iterable
 from opis.model import DIPLOMATIC, Document, Layer
 
 # marks shown as elements around text, and the order they nest in (outer first)
-_NEST_ORDER = {"mention": 0, "hand": 1, "hi": 2, "add": 3, "del": 4, "folio": 5, "suspect": 6}
+_NEST_ORDER = {"target": -1, "mention": 0, "hand": 1, "hi": 2, "add": 3, "del": 4, "folio": 5, "suspect": 6}
 # marks with no width: shown as a sign at their position
-POINT_KINDS = ("gap", "note")
+POINT_KINDS = ("gap", "note", "anchor")
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _SAFE_CLASS = re.compile(r"[^a-z0-9-]+")
 
@@ -195,7 +195,13 @@ def _trim(nodes: list[Node], start: bool) -> bool:
     return found
 
 
-def render_document(doc: Document, layer_name: str,
-                    entity_link: Callable[[Any], str | None]) -> Rendered:
+def render_document(doc: Document, layer_name: str, entity_link: Callable[[Any], str | None],
+                    target: tuple[int, int] | None = None) -> Rendered:
+    """`target` is a reading-layer span to mark and jump to (the passage a search found)."""
     layer = doc.layer(layer_name)
-    return render_layer(layer.text, layer_marks(doc, layer, entity_link))
+    marks = layer_marks(doc, layer, entity_link)
+    if target is not None:
+        at = _in_layer(doc, layer, doc.reading.name, *target)
+        if at:
+            marks += [Mark(at[0], at[0], "anchor"), Mark(*at, "target")]
+    return render_layer(layer.text, marks)

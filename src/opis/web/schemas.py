@@ -59,6 +59,7 @@ class Hit(_Open):
     seq: int
     number: int
     url: str
+    passage_url: Optional[str] = None
     title: str
     source_name: str
     date: Optional[str] = None
