@@ -71,9 +71,10 @@ def test_unbalanced_markup_is_a_warning_and_stays_literal():
 
 
 def test_folio_lines_are_not_confused_with_numbered_text():
-    parsed = parse_markup("19.- Об опровержении сообщений.\n\n3.XI. 19 52 г.\n\n92\n")
+    parsed = parse_markup("19.- Об опровержении сообщений.\n\n3.XI. 19 52 г.\n\n92\n\n№ 3742\n\nN 72, I\n")
     folios = [parsed.diplomatic.slice(s) for s in parsed.diplomatic.spans_of("folio")]
-    assert folios == ["92"]
+    assert folios == ["92", "N 72, I"]
+    assert "№ 3742" in parsed.reading.text
 
 
 markup_text = st.lists(

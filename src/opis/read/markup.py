@@ -60,11 +60,12 @@ _GAP = re.compile(
     r"^\s*(?:illegible|неразборчиво|нрзб\.?|неразб\.?|…|\.\.\.|\?+|gap)\s*$", re.I
 )
 # A line that is only a folio / page number or an archive stamp: "87", "462 82",
-# "№ 71, I", "N 72, I", "л. 5", "л. 5 об.".
+# "№ 71, I", "N 72, I", "л. 5", "л. 5 об.". A bare "№ 3742" is not one: alone on a line
+# it is usually the document's registry number, which extraction needs to see.
 _FOLIO_LINE = re.compile(
     r"^[ \t]*(?:"
     r"\d{1,4}(?:[ \t]+\d{1,4})?"
-    r"|(?:№|N|No\.?)[ \t]*\d{1,4}(?:[ \t]*,[ \t]*[IVXLC]+)?"
+    r"|(?:№|N|No\.?)[ \t]*\d{1,4}[ \t]*,[ \t]*[IVXLC]+"
     r"|(?:л|лист|f|fol)\.?[ \t]*\d{1,4}(?:[ \t]*(?:об|v)\.?)?"
     r")[ \t]*$",
     re.M,
