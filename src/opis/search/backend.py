@@ -9,7 +9,7 @@ backends only have to agree on which paragraphs hold which terms.
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Subquery
@@ -25,10 +25,9 @@ class SearchBackend(Protocol):
         insert/delete of a paragraph row keeps them in step (triggers, generated
         columns); the store never has to call the backend when it writes."""
 
-    def candidates(self, plan: Plan, document_ids: Sequence[int] | None = None) -> Subquery:
+    def candidates(self, plan: Plan) -> Subquery:
         """A subquery with columns `paragraph_id`, `document_id` and `score` (higher is
-        better) for every paragraph the plan selects; with `document_ids`, only the
-        paragraphs of those documents (a page of hits), found without a full scan."""
+        better) for every paragraph the plan selects."""
 
     def integrity_check(self, conn: Connection) -> None:
         """Raise if the full-text structures disagree with `paragraphs`."""

@@ -11,9 +11,10 @@ The work is split so that nothing scales with the archive in Python:
    (UNION ALL ... GROUP BY ... HAVING count = branches), OR = in any branch, NOT = NOT IN.
    Visibility, filters, the total (a window count), sorting and LIMIT/OFFSET are applied
    in the same statement, so only one page of document ids comes back.
-3. Only for that page are paragraphs looked at again: the best paragraph of each hit is
-   the one holding most distinct words/phrases of the query, then the best full-text
-   score, then the earliest; its text is fetched and the snippet cut from it.
+3. Only for that page are paragraphs looked at again (their stored word forms): the best
+   paragraph of each hit is the one holding most distinct words/phrases of the query,
+   then the best local bm25 rank, then the earliest; only its text is fetched, and the
+   snippet is cut from it.
 
 Relevance: the sum, over the words and phrases that a document matches, of the best
 paragraph score of each (bm25 on SQLite, ts_rank on PostgreSQL; for OR, the matched
@@ -28,7 +29,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import (
     ColumnElement,
@@ -55,7 +57,6 @@ from opis.search.query import (
     Not,
     Or,
     Phrase,
-    PlanOr,
     QueryError,
     Term,
     leaf_marks,
@@ -68,6 +69,7 @@ from opis.store.repository import Store, visible
 from opis.store.schema import documents, mentions, paragraphs, records
 
 SNIPPET_WORDS = 30
+K1, B = 1.2, 0.75  # bm25 constants for choosing the snippet's paragraph
 SORTS = ("relevance", "date", "date_desc")
 FILTER_KEYS = (
     "doc_type",
@@ -177,11 +179,28 @@ def _leaf_words(forms: str) -> list[lx.Word]:
     """The words of a paragraph from its stored surface forms, which are exactly the
     normalised surfaces of `lx.words(text)` in order, so phrase checks need neither the
     text nor the tokenizer (offsets are not needed there and are left at 0)."""
-    out = []
-    for surface in forms.split():
-        info = lx.analyze(surface)
-        out.append(lx.Word(0, 0, surface, info.lemmas, info.translit))
-    return out
+    return [_form_word(surface) for surface in forms.split()]
+
+
+@lru_cache(maxsize=100_000)
+def _form_word(surface: str) -> lx.Word:
+    info = lx.analyze(surface)
+    return lx.Word(0, 0, surface, info.lemmas, info.translit)
+
+
+def memo_match() -> Callable[[Term, lx.Word], bool]:
+    """`Term.match` remembered per term and surface form for one search (a word's
+    analysis depends only on its surface)."""
+    memo: dict[tuple[int, str], bool] = {}
+
+    def match(term: Term, word: lx.Word) -> bool:
+        key = (id(term), word.surface)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = term.match(word)
+        return hit
+
+    return match
 
 
 def _values(best: dict[int, float]) -> Select:
@@ -212,8 +231,9 @@ def _leaf_select(conn: Connection, store: Store, leaf: Leaf, conds: list[ColumnE
         .where(*conds)
     )
     best: dict[int, float] = {}
+    match = memo_match()
     for r in rows:
-        if r.score > best.get(r.document_id, float("-inf")) and leaf_marks(leaf, _leaf_words(r.forms)):
+        if r.score > best.get(r.document_id, float("-inf")) and leaf_marks(leaf, _leaf_words(r.forms), match):
             best[r.document_id] = float(r.score)
     return _values(best)
 
@@ -310,23 +330,42 @@ def search(
     return SearchResults(total=total, hits=hits, offset=offset, limit=limit)
 
 
-def _best_paragraphs(conn: Connection, store: Store, doc_ids: list[int], node: Node) -> dict[int, int]:
-    """Document id -> id of its paragraph with most distinct query words/phrases, then the
-    best score, then the earliest."""
+def _frequency(leaf: Leaf, ws: list[lx.Word], match: Callable[[Term, lx.Word], bool]) -> float:
+    """How often the leaf occurs in a paragraph, a word written exactly as in the query
+    counting half again (as the index's surface-form column adds to bm25 there)."""
+    written = {t.word for t in (leaf.terms if isinstance(leaf, Phrase) else (leaf,))}
+    return sum(1.5 if ws[i].surface in written else 1.0 for i in leaf_marks(leaf, ws, match))
+
+
+def _best_paragraphs(conn: Connection, doc_ids: list[int], node: Node) -> dict[int, int]:
+    """Document id -> id of its paragraph with most distinct words/phrases of the query,
+    then the best local rank, then the earliest. The rank is bm25's term-frequency and
+    length part (IDF is the same for every paragraph of the query, so it cannot change
+    the order much and is left out); computed here on the stored word forms, it is the
+    same on every backend and needs no second full-text lookup."""
     pos = leaves(node, positive_only=True)
-    plans = tuple(leaf_plan(leaf) for leaf in pos)
-    c = store.backend.candidates(plans[0] if len(plans) == 1 else PlanOr(plans), doc_ids)
-    best: dict[int, tuple[int, float, int, int]] = {}
+    match = memo_match()
+    per_doc: dict[int, list[tuple[int, int, int, list[float]]]] = {}
     for r in conn.execute(
-        select(c.c.paragraph_id, c.c.document_id, c.c.score, paragraphs.c.seq, paragraphs.c.forms).join(
-            paragraphs, paragraphs.c.id == c.c.paragraph_id)
+        select(paragraphs.c.id, paragraphs.c.document_id, paragraphs.c.seq, paragraphs.c.forms).where(
+            paragraphs.c.document_id.in_(doc_ids))
     ):
         ws = _leaf_words(r.forms)
-        n = sum(1 for leaf in pos if leaf_marks(leaf, ws))
-        key = (-n, -float(r.score), r.seq, r.paragraph_id)
-        if r.document_id not in best or key < best[r.document_id]:
-            best[r.document_id] = key
-    return {d: k[3] for d, k in best.items()}
+        tfs = [_frequency(leaf, ws, match) for leaf in pos]
+        per_doc.setdefault(r.document_id, []).append((r.id, r.seq, len(ws), tfs))
+    best: dict[int, int] = {}
+    for doc_id, paras in per_doc.items():
+        avg = max(1.0, sum(n for _, _, n, _ in paras) / len(paras))
+
+        def key(p: tuple[int, int, int, list[float]]) -> tuple[int, float, int]:
+            _, seq, n, tfs = p
+            norm = K1 * (1 - B + B * n / avg)
+            return (-sum(1 for tf in tfs if tf), -sum(tf * (K1 + 1) / (tf + norm) for tf in tfs if tf), seq)
+
+        top = min(paras, key=key)
+        if any(top[3]):
+            best[doc_id] = top[0]
+    return best
 
 
 def _hits(conn: Connection, store: Store, page: Sequence[_DocMatch], node: Node | None) -> list[Hit]:
@@ -346,7 +385,7 @@ def _hits(conn: Connection, store: Store, page: Sequence[_DocMatch], node: Node 
             .where(documents.c.id.in_(doc_ids))
         )
     }
-    chosen = _best_paragraphs(conn, store, doc_ids, node) if node is not None else {}
+    chosen = _best_paragraphs(conn, doc_ids, node) if node is not None else {}
     para_cols = (paragraphs.c.document_id, paragraphs.c.seq, paragraphs.c.start, paragraphs.c.end, paragraphs.c.text)
     paras = {r.document_id: r for r in conn.execute(select(*para_cols).where(paragraphs.c.id.in_(list(chosen.values()))))}
     # browsing, or no paragraph found: show the start of the document

@@ -10,7 +10,6 @@ backends index and look up exactly the same terms.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Sequence
 
 from sqlalchemy import ColumnElement, and_, cast, column, func, literal, or_, select, table
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
@@ -81,7 +80,7 @@ class PostgresFts:
         for ddl in _ddl():
             conn.exec_driver_sql(ddl)
 
-    def candidates(self, plan: Plan, document_ids: Sequence[int] | None = None) -> Subquery:
+    def candidates(self, plan: Plan) -> Subquery:
         grouped = _by_column(tuple(_positive_matches(plan)))
         score = sum(
             (
@@ -94,8 +93,6 @@ class PostgresFts:
         stmt = select(
             _paragraphs.c.id.label("paragraph_id"), _paragraphs.c.document_id, score.label("score")
         ).where(_condition(plan))
-        if document_ids is not None:
-            stmt = stmt.where(_paragraphs.c.document_id.in_(list(document_ids)))
         return stmt.subquery()
 
     def integrity_check(self, conn: Connection) -> None:

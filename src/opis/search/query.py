@@ -65,13 +65,23 @@ class Term:
         return tuple(out)
 
     def match(self, word: lx.Word) -> bool:
-        """The Python twin of `matches`: must agree with what the index finds."""
-        for m in self.matches:
-            values = {"lemmas": word.lemmas, "forms": (word.surface,), "translit": word.translit}[
-                m.column
-            ]
-            if any(v.startswith(m.text) if m.prefix else v == m.text for v in values):
-                return True
+        """The Python twin of `matches` (what the index finds), written out because it
+        runs on every word of the paragraphs shown."""
+        w = self.word
+        if self.prefix:
+            return (
+                word.surface.startswith(w)
+                or any(v.startswith(w) for v in word.lemmas)
+                or (self.latin and any(v.startswith(w) for v in word.translit))
+            )
+        if any(v in self.lemmas for v in word.lemmas):
+            return True
+        if self.form_prefix and word.surface.startswith(w):
+            return True
+        if self.latin:
+            if len(w) >= lx.MIN_PREFIX_TRANSLIT:
+                return any(v.startswith(w) for v in word.translit)
+            return w in word.translit
         return False
 
 
@@ -446,14 +456,18 @@ def leaf_plan(leaf: Leaf) -> Plan:
 
 # --- exact evaluation on words --------------------------------------------------------
 
-def leaf_marks(leaf: Leaf, words: list[lx.Word]) -> set[int]:
-    """Indices of the words of one paragraph where the word or phrase occurs."""
+def leaf_marks(
+    leaf: Leaf, words: list[lx.Word], match: Callable[[Term, lx.Word], bool] | None = None
+) -> set[int]:
+    """Indices of the words of one paragraph where the word or phrase occurs; `match`
+    may replace `Term.match` by a memoised twin (words repeat a lot)."""
+    m = match or Term.match
     if isinstance(leaf, Term):
-        return {i for i, w in enumerate(words) if leaf.match(w)}
+        return {i for i, w in enumerate(words) if m(leaf, w)}
     n = len(leaf.terms)
     hit: set[int] = set()
     for i in range(len(words) - n + 1):
-        if all(t.match(words[i + k]) for k, t in enumerate(leaf.terms)):
+        if all(m(t, words[i + k]) for k, t in enumerate(leaf.terms)):
             hit.update(range(i, i + n))
     return hit
 

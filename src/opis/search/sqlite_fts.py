@@ -6,14 +6,13 @@ only has to keep them whole: unicode61 without diacritic removal (й, ё stay in
 with '-' as a token character.
 
 Candidates come with their document id. The lookup rowid -> document_id goes through a
-small covering index on `paragraphs(id, document_id)` rather than the table itself,
-whose rows carry the text and three term lists: at a million paragraphs that is the
-difference between reading a few megabytes and reading most of the file.
+small covering index on `paragraphs(id, document_id)` (the planner picks it by itself;
+without it the query still works, reading the table) rather than the table, whose rows
+carry the text and three term lists: at a million paragraphs that is the difference
+between reading a few megabytes and reading most of the file.
 """
 
 from __future__ import annotations
-
-from typing import Sequence
 
 from sqlalchemy import Float, Integer, bindparam, text
 from sqlalchemy.engine import Connection
@@ -66,25 +65,18 @@ class SqliteFts:
         for ddl in _DDL:
             conn.exec_driver_sql(ddl)
 
-    def candidates(self, plan: Plan, document_ids: Sequence[int] | None = None) -> Subquery:
+    def candidates(self, plan: Plan) -> Subquery:
         weights = ", ".join(str(w) for w in WEIGHTS)
-        score = f"-bm25({TABLE}, {weights}) AS score"
-        if document_ids is None:  # the whole index: scan the match, look the documents up
-            sql = (
-                f"SELECT p.id AS paragraph_id, p.document_id AS document_id, {score} "
-                f"FROM {TABLE} CROSS JOIN paragraphs AS p INDEXED BY ix_paragraphs_id_document "
-                f"ON p.id = {TABLE}.rowid WHERE {TABLE} MATCH :fts_query"
-            )
-        else:  # a page of documents: their paragraphs first, each probed in the index
-            ids = ", ".join(str(int(i)) for i in document_ids) or "NULL"
-            sql = (
-                f"SELECT p.id AS paragraph_id, p.document_id AS document_id, {score} "
-                f"FROM paragraphs AS p CROSS JOIN {TABLE} ON {TABLE}.rowid = p.id "
-                f"WHERE p.document_id IN ({ids}) AND {TABLE} MATCH :fts_query"
-            )
-        # LIMIT -1 keeps SQLite from flattening this into a grouping query, where bm25()
-        # would be called after the full-text cursor has moved on (an error)
-        stmt = text(sql + " LIMIT -1").bindparams(bindparam("fts_query", match_expression(plan), unique=True))
+        # scan the match, look each paragraph's document up; LIMIT -1 keeps SQLite from
+        # flattening this into a grouping query, where bm25() would be called after the
+        # full-text cursor has moved on (an error)
+        sql = (
+            f"SELECT p.id AS paragraph_id, p.document_id AS document_id, "
+            f"-bm25({TABLE}, {weights}) AS score "
+            f"FROM {TABLE} CROSS JOIN paragraphs AS p ON p.id = {TABLE}.rowid "
+            f"WHERE {TABLE} MATCH :fts_query LIMIT -1"
+        )
+        stmt = text(sql).bindparams(bindparam("fts_query", match_expression(plan), unique=True))
         return stmt.columns(paragraph_id=Integer, document_id=Integer, score=Float).subquery()
 
     def integrity_check(self, conn: Connection) -> None:

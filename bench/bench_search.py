@@ -1,0 +1,332 @@
+"""Search latency (p50/p95) at several archive sizes against a bare full-text query.
+
+    python bench/bench_search.py --sizes 10000 100000 [--backend sqlite|postgresql]
+                                 [--seed 1] [--out docs/benchmarks.md]
+
+Data: documents from `bench/corpus.py` (`generate(n, seed)`) are read by the markup
+reader and saved with `Store.save_record`, so paragraphs are split and indexed by the
+store's own code (lemmas, forms, transliterations, the backend's full-text structures).
+Extraction and NER are skipped on purpose: they do not touch the search index, and the
+point here is search latency, not ingest. A document gets a date and doc type drawn from
+the seed, and one in twenty is restricted, so visibility is really filtered. Documents
+are added until the archive holds at least SIZE paragraphs.
+
+Built SQLite databases are cached under `bench/out/` keyed by size and seed (a database
+is reused only if its build finished). PostgreSQL runs copy the cached SQLite rows into a
+scratch database on the server named by $OPIS_TEST_PG (or a throwaway local cluster).
+
+Baseline, on the same paragraphs in the same database:
+  * SQLite: a bare FTS5 table (`unicode61`) over the raw paragraph texts, queried with the
+    query's words as typed (AND), top 20 by bm25;
+  * PostgreSQL: a GIN index on `to_tsvector('simple', text)`, `plainto_tsquery('simple')`,
+    top 20 by ts_rank.
+Ours: `opis.search.engine.search(store, query, limit=20)` end to end (one hit per
+document, totals, visibility, best-paragraph snippets), relevance order.
+
+Queries: a fixed list of one- and two-word queries drawn from the corpus vocabulary at
+three frequencies (rare, medium, common), as inflected forms taken from the text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+
+from corpus import generate  # noqa: E402
+
+from opis.model import PUBLIC, RESTRICTED, Record, Value  # noqa: E402
+from opis.read.document import document_from_text  # noqa: E402
+from opis.search import lemmas as lx  # noqa: E402
+from opis.store.repository import Store  # noqa: E402
+
+DOC_TYPES = {"telegram": "ciphered_telegram", "memo": "memorandum",
+             "protocol_extract": "decision", "conversation": "conversation"}
+BARE = "bare_fts"
+PAGE = 20
+REPEAT = 5  # timed runs of each query after one warm-up run
+
+
+# --- building the data -----------------------------------------------------------------
+
+def _record(name: str, text: str, rng: random.Random) -> Record:
+    doc = document_from_text(text, language="ru")
+    kind = name.split("_", 1)[1].removesuffix(".txt")
+    date = f"{rng.randint(1945, 1991)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    doc.values += [Value("date", {"iso": date, "precision": "day"}, method="bench"),
+                   Value("doc_type", DOC_TYPES[kind], method="bench")]
+    return Record(name, text.encode("utf-8"), "utf-8", "markdown", text, documents=[doc],
+                  visibility=RESTRICTED if rng.random() < 0.05 else PUBLIC, collection="bench")
+
+
+def _fast_sqlite(dbapi_conn, _record) -> None:
+    """Bulk loading only: a crash may lose the cache, which is rebuilt anyway."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA synchronous=OFF")
+    cur.close()
+
+
+def sqlite_path(size: int, seed: int) -> Path:
+    return OUT / f"search_{size}_seed{seed}.db"
+
+
+def build_sqlite(size: int, seed: int, log: Callable[[str], None] = print) -> Path:
+    """The cached database of at least `size` paragraphs, built if missing."""
+    path = sqlite_path(size, seed)
+    done = path.with_suffix(".done")
+    if path.exists() and done.exists():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"), done):
+        p.unlink(missing_ok=True)
+    from sqlalchemy import event
+
+    store = Store.open(path)
+    store.engine.dispose()
+    event.listen(store.engine, "connect", _fast_sqlite)
+    rng = random.Random(seed)
+    n_par = n_doc = 0
+    start = time.perf_counter()
+    for name, text in generate(10**9, seed):
+        record = _record(name, text, rng)
+        store.save_record(record)
+        n_doc += 1
+        n_par += len(lx.paragraphs(record.documents[0].reading.text))
+        if n_doc % 5000 == 0:
+            log(f"  {n_doc} documents, {n_par} paragraphs, {time.perf_counter() - start:.0f} s")
+        if n_par >= size:
+            break
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"CREATE VIRTUAL TABLE {BARE} USING fts5(text, content='paragraphs', "
+            f"content_rowid='id', tokenize='unicode61')")
+        conn.exec_driver_sql(f"INSERT INTO {BARE}({BARE}) VALUES ('rebuild')")
+        conn.exec_driver_sql("ANALYZE")
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    done.write_text(f"{n_doc} documents, {n_par} paragraphs\n")
+    log(f"built {path.name}: {n_doc} documents, {n_par} paragraphs in {time.perf_counter() - start:.0f} s")
+    return path
+
+
+@contextmanager
+def postgres_copy(sqlite_db: Path) -> Iterator[Store]:
+    """A scratch PostgreSQL database holding the rows of the cached SQLite build."""
+    from sqlalchemy import insert, select, text
+
+    from opis.store.scratch import scratch_database
+    from opis.store.schema import metadata
+
+    server = os.environ.get("OPIS_TEST_PG")
+    pg = None
+    if not server:
+        sys.path.insert(0, str(HERE.parent))
+        from tests.support.pgserver import PgServer
+
+        pg = PgServer()
+        server = pg.start()
+    try:
+        with scratch_database(server, prefix="opis_bench") as url:
+            src = Store.open(sqlite_db)
+            dst = open_store(url)
+            with src.engine.connect() as sconn, dst.engine.begin() as dconn:
+                for table in metadata.sorted_tables:
+                    rows = sconn.execute(select(table)).mappings()
+                    while chunk := rows.fetchmany(5000):
+                        dconn.execute(insert(table), [dict(r) for r in chunk])
+                    if "id" in table.c and table.c.id.autoincrement is True:
+                        dconn.execute(text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"coalesce(max(id), 1)) FROM {table.name}"))
+                dconn.exec_driver_sql(
+                    "CREATE INDEX bare_gin ON paragraphs USING gin (to_tsvector('simple', text))")
+            with dst.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
+            src.close()
+            try:
+                yield dst
+            finally:
+                dst.close()
+    finally:
+        if pg is not None:
+            pg.stop()
+
+
+# --- queries -----------------------------------------------------------------------------
+
+def pick_queries(seed: int, sample_docs: int = 2000) -> list[str]:
+    """Deterministic one- and two-word queries: inflected Cyrillic words of the corpus at
+    three paragraph frequencies (rare, medium, common)."""
+    freq: Counter[str] = Counter()
+    surface: dict[str, str] = {}
+    for _, text in generate(sample_docs, seed):
+        for start, end in lx.paragraphs(text):
+            seen = set()
+            for tok in lx.words(text[start:end]):
+                w = tok.surface
+                if len(w) >= 4 and lx.has_cyrillic(w) and "-" not in w and w not in seen:
+                    seen.add(w)
+                    surface.setdefault(w, text[start:end][tok.start:tok.end])
+            freq.update(seen)
+    ranked = [w for w, _ in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))]
+    third = len(ranked) // 3
+    tiers = {"common": ranked[:30], "medium": ranked[third : third + 30], "rare": ranked[-30:]}
+    rng = random.Random(seed)
+    one = {t: rng.sample(ws, 3) for t, ws in tiers.items()}
+    queries = [surface[w] for t in ("rare", "medium", "common") for w in one[t]]
+    for a, b in (("rare", "common"), ("medium", "medium"), ("common", "common"),
+                 ("medium", "common"), ("rare", "medium"), ("common", "rare")):
+        x, y = rng.choice(tiers[a]), rng.choice([w for w in tiers[b] if w not in one[a]])
+        queries.append(f"{surface[x]} {surface[y]}")
+    return queries
+
+
+# --- timing ------------------------------------------------------------------------------
+
+def timings(run: Callable[[str], object], queries: list[str]) -> dict[str, list[float]]:
+    """Milliseconds per run, grouped by number of words."""
+    out: dict[str, list[float]] = {"1 word": [], "2 words": []}
+    for q in queries:
+        run(q)  # warm-up: caches, query plans
+        key = "1 word" if len(q.split()) == 1 else "2 words"
+        for _ in range(REPEAT):
+            t = time.perf_counter()
+            run(q)
+            out[key].append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(p / 100 * len(s) + 0.5) - 1))]
+
+
+def bare_runner(store: Store) -> Callable[[str], object]:
+    if store.engine.dialect.name == "sqlite":
+        sql = f"SELECT rowid, rank FROM {BARE} WHERE {BARE} MATCH ? ORDER BY rank LIMIT {PAGE}"
+        raw = store.engine.raw_connection()
+
+        def run(q: str) -> object:
+            expr = " ".join('"' + w.replace('"', "") + '"' for w in q.split())
+            return raw.cursor().execute(sql, (expr,)).fetchall()
+
+        return run
+    sql = ("SELECT id, ts_rank(to_tsvector('simple', text), q) AS r FROM paragraphs, "
+           "plainto_tsquery('simple', %s) q WHERE to_tsvector('simple', text) @@ q "
+           f"ORDER BY r DESC LIMIT {PAGE}")
+    raw = store.engine.raw_connection()
+
+    def run_pg(q: str) -> object:
+        cur = raw.cursor()
+        cur.execute(sql, (q,))
+        return cur.fetchall()
+
+    return run_pg
+
+
+def ours_runner(store: Store) -> Callable[[str], object]:
+    from opis.search.engine import search
+
+    return lambda q: search(store, q, limit=PAGE)
+
+
+def open_store(url_or_path) -> Store:
+    """A store with the backend's current full-text structures (a database made by an
+    older revision may lack an index the backend now installs; this adds it)."""
+    store = Store.open(url_or_path)
+    with store.engine.begin() as conn:
+        store.backend.install(conn)
+    return store
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"SQLite {__import__('sqlite3').sqlite_version}, {platform.system()}")
+
+
+def measure(store: Store, queries: list[str]) -> list[tuple[str, float, float, float, float]]:
+    """Rows (words, ours p50, ours p95, bare p50, bare p95)."""
+    ours = timings(ours_runner(store), queries)
+    bare = timings(bare_runner(store), queries)
+    rows = []
+    for key in ("1 word", "2 words"):
+        rows.append((key, pct(ours[key], 50), pct(ours[key], 95), pct(bare[key], 50), pct(bare[key], 95)))
+    both_o, both_b = ours["1 word"] + ours["2 words"], bare["1 word"] + bare["2 words"]
+    rows.append(("all", pct(both_o, 50), pct(both_o, 95), pct(both_b, 50), pct(both_b, 95)))
+    return rows
+
+
+def count_paragraphs(store: Store) -> tuple[int, int]:
+    with store.engine.connect() as conn:
+        return (conn.exec_driver_sql("SELECT count(*) FROM paragraphs").scalar(),
+                conn.exec_driver_sql("SELECT count(*) FROM documents").scalar())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    ap.add_argument("--build-only", action="store_true", help="build the cached databases and stop")
+    ap.add_argument("--out", type=Path, help="append a Markdown table here")
+    args = ap.parse_args()
+    queries = pick_queries(args.seed)
+    print(f"machine: {machine()}\nqueries ({len(queries)}): {', '.join(queries)}")
+    results = []
+    for size in args.sizes:
+        db = build_sqlite(size, args.seed)
+        if args.build_only:
+            continue
+        if args.backend == "sqlite":
+            store = open_store(db)
+            rows = measure(store, queries)
+            n_par, n_doc = count_paragraphs(store)
+            store.close()
+        else:
+            with postgres_copy(db) as store:
+                rows = measure(store, queries)
+                n_par, n_doc = count_paragraphs(store)
+        results.append((size, n_par, n_doc, rows))
+        print(f"\n{args.backend}, {n_par} paragraphs in {n_doc} documents")
+        print(f"{'words':8s} {'ours p50':>9s} {'ours p95':>9s} {'bare p50':>9s} {'bare p95':>9s} {'p95 ratio':>9s}")
+        for key, op50, op95, bp50, bp95 in rows:
+            print(f"{key:8s} {op50:9.1f} {op95:9.1f} {bp50:9.1f} {bp95:9.1f} {op95 / bp95:8.2f}x")
+    if args.out and results:
+        bare = "bare FTS5 (unicode61)" if args.backend == "sqlite" else "bare tsvector ('simple', GIN)"
+        lines = [f"\n### Search, {args.backend} ({time.strftime('%Y-%m-%d')}; {machine()})\n",
+                 f"Milliseconds per query, {len(queries)} queries x {REPEAT} runs after a warm-up; "
+                 f"baseline: {bare}, top {PAGE}; ours: `search()` end to end, {PAGE} hits.\n",
+                 "| paragraphs | documents | words | ours p50 | ours p95 | bare p50 | bare p95 | p95 ours/bare |",
+                 "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+        for size, n_par, n_doc, rows in results:
+            for key, op50, op95, bp50, bp95 in rows:
+                lines.append(f"| {n_par} | {n_doc} | {key} | {op50:.1f} | {op95:.1f} | {bp50:.1f} | "
+                             f"{bp95:.1f} | {op95 / bp95:.2f}x |")
+        lines.append(f"\nQueries: {', '.join(queries)}.\n")
+        with args.out.open("a", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
