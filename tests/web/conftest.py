@@ -1,5 +1,5 @@
 """A real archive for the web tests: the examples plus two files of our own (one full
-of markup-like text, one restricted), ingested into a temporary SQLite file."""
+of markup-like text, one restricted), ingested into a database of the backend under test."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ class Archive:
 
 
 @pytest.fixture(scope="session")
-def archive(tmp_path_factory) -> Archive:
+def archive(tmp_path_factory, make_database_url) -> Archive:
+    """Built once per session on the backend under test ($OPIS_TEST_BACKEND)."""
     base = tmp_path_factory.mktemp("web-archive")
     own = base / "own"
     own.mkdir()
@@ -60,7 +61,7 @@ def archive(tmp_path_factory) -> Archive:
     secret = base / "secret"
     secret.mkdir()
     (secret / "restricted_note.txt").write_text(RESTRICTED_TEXT, encoding="utf-8")
-    db = str(base / "archive.db")
+    db = make_database_url("web")
     store = Store.open(db)
     for paths, collection, visibility in (([EXAMPLES], "default", "public"),
                                           ([own], "web-tests", "public"),

@@ -420,6 +420,7 @@ def test_tei_download(client, archive):
     assert client.get(f"/documents/{archive.restricted}/tei.xml").status_code == 404
 
 
+@pytest.mark.sqlite_only("breaks a copy of the database file with sqlite3")
 def test_server_errors_are_pages_without_tracebacks(archive, tmp_path):
     """A database that breaks under the app (a table dropped) gives a 500 page, not a trace."""
     import shutil
@@ -430,7 +431,7 @@ def test_server_errors_are_pages_without_tracebacks(archive, tmp_path):
     from opis.web.app import create_app
 
     broken = tmp_path / "broken.db"
-    shutil.copy(archive.db, broken)
+    shutil.copy(archive.db.removeprefix("sqlite:///"), broken)
     app = create_app(str(broken))
     with sqlite3.connect(broken) as conn:
         conn.execute("DROP TABLE mentions")
