@@ -254,3 +254,54 @@ def test_windows_line_ends(tei_schema, tmp_path):
     again = tei_to_record(data)
     assert not [w for w in again.warnings if w.startswith("TEI document")]
     assert tei_bytes(again) == data
+
+
+# --- any transcription, any names: valid TEI and an exact round trip --------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = ["а", "б", "Сталин", " ", " ", "\n", "\n\n", "\r\n", "[…]", "87\n", "\n№ 56\n", "<sup>", "</sup>", "<sub>",
+           "</sub>", "~~", "**", "<u>", "</u>", "<del>", "</del>", "[illegible]", "[note: x & y]",
+           "[handwritten: Да]", "&", "<", ">", "\"", "\x0c", "\u00a0", "<script>", "]", "["]
+
+
+@st.composite
+def _documents(draw):
+    text = "".join(draw(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40)))
+    if not text.strip():
+        text += "x"
+    doc = document_from_text(text, language="ru")
+    n = len(doc.reading.text)
+    spans = draw(st.lists(st.tuples(st.integers(0, n), st.integers(0, n), st.sampled_from(["PER", "ORG", "LOC"]),
+                                    st.booleans()), max_size=6))
+    for a, b, typ, linked in spans:
+        a, b = min(a, b), max(a, b)
+        if b > a:
+            doc.mentions.append(Mention(a, b, typ, doc.reading.text[a:b], f"name{a}",
+                                        f"Name {a}" if linked else None, f"id-{a}" if linked else None))
+    suspects = draw(st.lists(st.tuples(st.integers(0, n), st.integers(0, n), st.sampled_from(["и", "к"])),
+                             max_size=2))
+    for a, b, corr in suspects:
+        a, b = min(a, b), max(a, b)
+        if b > a:
+            doc.values.append(Value("ocr_suspect", {"suggestion": corr}, None, a, b))
+    d = len(doc.diplomatic.text)
+    for a, b in draw(st.lists(st.tuples(st.integers(0, d), st.integers(0, d)), max_size=2)):
+        a, b = min(a, b), max(a, b)
+        if b > a:  # names may also sit on the diplomatic layer, inside deletions
+            doc.mentions.append(Mention(a, b, "PER", doc.diplomatic.text[a:b], "dip", layer=DIPLOMATIC))
+    a, b = sorted(draw(st.tuples(st.integers(0, n), st.integers(0, n))))
+    doc.values.append(Value("date", {"iso": "1956-09", "precision": "month"}, "сент 1956",
+                            a if b > a else None, b if b > a else None))
+    return Record("random.txt", text.encode(), "utf-8", "transcription", text, documents=[doc])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(record=_documents())
+def test_any_markup_and_names_give_valid_tei_that_round_trips(tei_schema, record):
+    data = tei_bytes(record)
+    _valid(tei_schema, data)
+    again = tei_to_record(data)
+    assert not [w for w in again.warnings if w.startswith("TEI document")]
+    assert tei_bytes(again) == data

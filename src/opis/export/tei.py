@@ -234,10 +234,10 @@ def document_marks(doc: Document) -> list[Mark]:
             if at:
                 marks.append(Mark(*at, "suspect", GROUP_SUSPECT, {"corr": suggestion_of(sp.attrs)},
                                   order=1000 + i))
-    for i, m in enumerate(sorted(doc.mentions, key=lambda m: (m.start, m.end, m.type, m.name))):
+    for m in doc.mentions:
         at = _to_diplomatic(doc, m.layer, m.start, m.end)
         if at and at[1] > at[0]:
-            marks.append(Mark(*at, "mention", GROUP_NAMES, {"mention": m}, order=i))
+            marks.append(Mark(*at, "mention", GROUP_NAMES, {"mention": m}))
     date = doc.first("date")
     if date is not None and isinstance(date.value, dict) and date.value.get("iso"):
         at = _to_diplomatic(doc, date.layer, date.start, date.end)
@@ -248,7 +248,41 @@ def document_marks(doc: Document) -> list[Mark]:
         if at and at[1] > at[0]:
             marks.append(Mark(*at, "suspect", GROUP_SUSPECT, {"corr": suggestion_of(v.value)},
                               order=2000 + i))
+    marks = inside_paragraphs(marks)
+    # names and suggestions are ordered by all the TEI shows of them (after clipping), so
+    # that ties nest the same way whatever order they are stored in
+    for kind, content in (("mention", _mention_key), ("suspect", lambda m: (m.attrs.get("corr", ""),))):
+        same = sorted((m for m in marks if m.kind == kind), key=lambda m: (m.start, m.end, *content(m)))
+        for i, m in enumerate(same):
+            m.order = i
     return marks
+
+
+def _mention_key(mark: Mark) -> tuple[str, ...]:
+    m = mark.attrs["mention"]
+    return (m.type, m.name, m.authority_id or "", m.name_en or "")
+
+
+def inside_paragraphs(marks: list[Mark]) -> list[Mark]:
+    """Keep phrase-level marks inside paragraphs, where TEI allows them: a mark that runs
+    over the white space around one paragraph is clipped to it (only white space lies
+    outside paragraphs), one outside every paragraph is kept only inside a folio line of
+    its own, and one over several paragraphs is dropped. Points may stand anywhere."""
+    paras = [m for m in marks if m.kind == "p"]
+    folios = [m for m in marks if m.kind == "folio"
+              and not any(p.start <= m.start and m.end <= p.end for p in paras)]
+    out = []
+    for m in marks:
+        if m.kind in ("p", "folio") or m.point:
+            out.append(m)
+            continue
+        over = [p for p in paras if p.start < m.end and m.start < p.end]
+        if len(over) == 1:
+            m.start, m.end = max(m.start, over[0].start), min(m.end, over[0].end)
+            out.append(m)
+        elif not over and any(f.start <= m.start and m.end <= f.end for f in folios):
+            out.append(m)
+    return out
 
 
 # --- rendering the tree ----------------------------------------------------------------
@@ -326,13 +360,27 @@ def _render(el: etree._Element, node: Mark, text: str, registry: "Authorities", 
     _append_text(el, text[pos:node.end], in_p)
 
 
-def document_div(parent: etree._Element, doc: Document, registry: "Authorities") -> etree._Element:
+def document_tree(doc: Document) -> Mark:
+    return nest(len(doc.diplomatic.text), document_marks(doc))
+
+
+def placed_mentions(tree: Mark) -> list[Any]:
+    """The mentions that made it into the body, in document order."""
+    out = []
+    for c in tree.children:
+        if c.kind == "mention":
+            out.append(c.attrs["mention"])
+        out.extend(placed_mentions(c))
+    return out
+
+
+def document_div(parent: etree._Element, doc: Document, registry: "Authorities",
+                 tree: Mark | None = None) -> etree._Element:
     div = sub(parent, "div", type="document", n=str(doc.seq))
     div.set(XML_ID, doc_xml_id(registry.base, doc))
     if doc.language:
         div.set(XML_LANG, doc.language)
-    tree = nest(len(doc.diplomatic.text), document_marks(doc))
-    _render(div, tree, doc.diplomatic.text, registry, False)
+    _render(div, tree or document_tree(doc), doc.diplomatic.text, registry, False)
     return div
 
 
@@ -396,15 +444,17 @@ def _party_type(field_name: str, value: dict[str, Any]) -> str:
     return "ORG" if value.get("kind") == "body" else "PER"
 
 
-def collect_authorities(record: Record) -> Authorities:
+def collect_authorities(record: Record, trees: list[Mark]) -> Authorities:
+    """Authorities of the parties and of the names placed in the body (a name dropped for
+    crossing other marks is not listed, so the file says nothing it does not show)."""
     reg = Authorities(id_base(record))
-    for doc in record.documents:
+    for doc, tree in zip(record.documents, trees):
         for field_name, _ in PARTY_FIELDS:
             for v in doc.all(field_name):
                 if isinstance(v.value, dict):
                     reg.add(_party_type(field_name, v.value), v.value.get("authority_id"),
                             str(v.value.get("name", "")), v.value.get("name_en"))
-        for m in sorted(doc.mentions, key=lambda m: (m.start, m.end, m.type, m.name)):
+        for m in placed_mentions(tree):
             reg.add(m.type, m.authority_id, m.name, m.name_en)
     return reg
 
@@ -552,7 +602,8 @@ def _header(tei: etree._Element, record: Record, reg: Authorities) -> None:
 def record_to_tei(record: Record) -> etree._Element:
     """The `<TEI>` element of a record (one `div` per document)."""
     tei = etree.Element(t("TEI"), nsmap={None: TEI_NS})
-    reg = collect_authorities(record)
+    trees = [document_tree(doc) for doc in record.documents]
+    reg = collect_authorities(record, trees)
     _header(tei, record, reg)
     header = tei[0]
     header.tail = "\n"
@@ -564,8 +615,8 @@ def record_to_tei(record: Record) -> etree._Element:
     text = sub(tei, "text")
     text.tail = "\n"
     body = sub(text, "body")
-    for doc in record.documents:
-        document_div(body, doc, reg).tail = "\n"
+    for doc, tree in zip(record.documents, trees):
+        document_div(body, doc, reg, tree).tail = "\n"
     body.text = "\n"
     text.text = "\n"
     body.tail = "\n"
