@@ -171,3 +171,10 @@ def test_mentions_have_english_names_and_ids(seed_docs):
     mik = next(m for m in recognize(doc) if m.name == "Микоян")
     assert mik.name_en == "Anastas Mikoyan" and mik.authority_id == "mikoyan-anastas"
     assert mik.method and 0 < mik.confidence <= 1
+
+
+def test_english_bodies_outside_the_authority():
+    text = "Rakosi said the Petofi Writers Union had met. The Foreign Ministry was informed."
+    orgs = [m for m in recognize_text(text, language="en") if m.type == "ORG"]
+    assert [m.as_written for m in orgs] == ["Petofi Writers Union"]
+    assert orgs[0].authority_id is None

@@ -479,8 +479,28 @@ def _ocr_names(text: str, auth: Authority, latin: bool = False) -> list[_Cand]:
 _EN_TITLED = re.compile(rf"\b(?:{TITLE_WORDS_EN})\s+((?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.))*)")
 
 
+_EN_CAP = r"[A-Z][A-Za-z\u00C0-\u024F'’\-]+"
+_EN_ORG_HEAD = (r"(?:Party|Committee|Ministry|Department|Agency|Council|Assembly|Bureau|Presidium|"
+                r"Politburo|Embassy|Commission|Front|Army|Government|League|Office|Institute|"
+                r"Federation|Union|Congress|Parliament|Senate|Secretariat|Mission|Command)")
+_EN_ORG = re.compile(rf"\b((?:{_EN_CAP}[ \t]+){{1,4}}{_EN_ORG_HEAD}(?:[ \t]+of(?:[ \t]+the)?(?:[ \t]+{_EN_CAP})+)?)")
+_EN_GENERIC_LEFT = {"The", "A", "An", "This", "That", "Our", "Their", "His", "Her", "Its", "Soviet", "American",
+                    "Foreign", "Central", "Political", "Chinese", "Korean", "Polish", "Hungarian", "British",
+                    "French", "German", "United", "National", "Standing", "Permanent", "Special", "State", "Our"}
+
+
 def _english_rules(text: str, auth: Authority) -> list[_Cand]:
     out: list[_Cand] = []
+    # bodies the authority does not know: capitalised words ending in a body word, with a
+    # name among them ("Petőfi Circle", "Irodalmi Ujsag Editorial Office"); "the Foreign
+    # Ministry" alone names no particular body and is left out
+    for m in _EN_ORG.finditer(text):
+        a, b = m.span(1)
+        words = text[a:b].split()
+        if all(w.strip("'’") in _EN_GENERIC_LEFT or re.fullmatch(_EN_ORG_HEAD, w) or w in ("of", "the")
+               for w in words):
+            continue
+        out.append(_Cand(a, b, "ORG", "rule", method="rule.en_body"))
     for m in _EN_TITLED.finditer(text):
         a, b = m.span(1)
         poss = re.search(r"['’]s\b", text[a:b])
