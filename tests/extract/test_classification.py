@@ -20,6 +20,15 @@ from opis.extract.classification import classification_line, extract_classificat
         ("CONFIDENTIAL", "confidential", "CONFIDENTIAL"),
         ("Unclassified", "unclassified", "Unclassified"),
         ("LIMITED OFFICIAL USE", "official_use", "LIMITED OFFICIAL USE"),
+        ("Строго секретно", "top_secret", "Строго секретно"),
+        ("Сов. секретно. Особая папка", "special_file", "Особая папка"),
+        ("Особая папка, совершенно секретно", "special_file", "Особая папка"),
+        ("SECRET/SENSITIVE", "secret", "SECRET"),
+        ("TOP SECRET/NOFORN", "top_secret", "TOP SECRET"),
+        ("Classification: Confidential", "confidential", "Confidential"),
+        ("Гриф: секретно", "secret", "секретно"),
+        ("Confidential Classified Matter", "confidential", "Confidential"),
+        ("SECRET                       March 3, 1962", "secret", "SECRET"),
     ],
 )
 def test_stamps(line, value, words):
@@ -48,3 +57,14 @@ def test_special_file_outranks_top_secret_and_keeps_its_words():
 
 def test_no_stamp_no_value():
     assert extract_classification("Товарищу СТАЛИНУ И.В.\n\nПрошу рассмотреть.") == []
+
+
+def test_a_stamp_at_the_foot_of_the_page_counts():
+    text = ("Товарищу ЗОРИНУ В.А.\n\nСообщаю, что делегация выезжает завтра утренним поездом через Брест.\n\n"
+            "И. Ильичев\n\n                                  Секретно\n")
+    [v] = extract_classification(text)
+    assert v.value == "secret" and text[v.start:v.end] == "Секретно"
+
+
+def test_classification_field_label_is_not_a_sentence():
+    assert classification_line("The classification of these papers is confidential") is None

@@ -68,13 +68,21 @@ def test_spans_always_cover_the_text(text):
         assert _covers(text, spans)
 
 
-def test_a_letter_after_a_signed_and_dated_letter_starts_a_document():
-    text = ("Секретно\n\nТоварищу ХРУЩЕВУ Н.С.\n\nПосылаю Вам проект ответа на письмо руководства партии о поставках зерна.\n\n"
-            "А. Микоян\n\n3 ноября 1959 г.\n\nСекретно\n\nТоварищу ГОМУЛКЕ В.\n\n"
-            "ЦК КПСС рассмотрел Ваше письмо и готов обсудить вопрос о поставках зерна.\n\nН. Хрущев\n")
+@pytest.mark.parametrize(("text", "second_starts"), [
+    # a letter after a signed and dated letter
+    ("Секретно\n\nТоварищу ХРУЩЕВУ Н.С.\n\nПосылаю Вам проект ответа на письмо руководства партии о поставках зерна.\n\n"
+     "А. Микоян\n\n3 ноября 1959 г.\n\nСекретно\n\nТоварищу ГОМУЛКЕ В.\n\n"
+     "ЦК КПСС рассмотрел Ваше письмо и готов обсудить вопрос о поставках зерна.\n\nН. Хрущев\n",
+     "Секретно\n\nТоварищу ГОМУЛКЕ"),
+    # a draft statement attached to a memorandum at a tab
+    ("MEMORANDUM FOR THE SECRETARY\n\nThe text of the statement you asked for is attached at Tab B "
+     "and has been cleared by the legal adviser.\n\nTab B\n\nDRAFT\n\nSTATEMENT BY THE SECRETARY\n\n"
+     "The United States welcomes the agreement reached today on the exchange of students.\n", "Tab B"),
+])
+def test_a_second_document_starts_at_its_heading_block(text, second_starts):
     spans = split_documents(text)
     assert len(spans) == 2
-    assert text[spans[1][0]:].startswith("Секретно\n\nТоварищу ГОМУЛКЕ")
+    assert text[spans[1][0]:].startswith(second_starts)
 
 
 def test_a_distribution_list_closes_a_document():
@@ -89,3 +97,18 @@ def test_stars_at_the_end_do_not_make_an_empty_document():
     assert split_documents(text) == [(0, len(text))]
     two = text + "\nThe Government of the United States hopes that the Soviet Union will examine them.\n"
     assert len(split_documents(two)) == 2
+
+
+@pytest.mark.parametrize("text", [
+    # a stamp at the foot of the last page stays with the document
+    ("ТЕЛЕГРАММА\n\nТоварищу БУЛГАНИНУ Н.А.\n\nПереговоры о поставках леса закончились сегодня, "
+     "протокол будет подписан в понедельник утром.\n\nЗОРИН\n\n3 мая 1956 г.\n\n"
+     "                                   Секретно\n"),
+    # a sentence opening with "Тов." is running text, not an addressee block
+    ("ЗАПИСЬ БЕСЕДЫ\nс послом Польши\n\n12 марта 1957 г.\n\n"
+     "Посол сообщил, что делегация прибудет в Москву в конце месяца и пробудет неделю.\n\n"
+     "Тов. Гомулка просил передать, что вопрос о ценах на уголь он считает решенным окончательно.\n\n"
+     "П. Пономаренко\n"),
+])
+def test_weak_cues_that_do_not_start_a_document(text):
+    assert split_documents(text) == [(0, len(text))]

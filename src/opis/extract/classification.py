@@ -28,24 +28,49 @@ STAMPS: list[tuple[str, str]] = [
 ]
 _RANK = {"unclassified": 0, "official_use": 1, "confidential": 2, "secret": 3,
          "top_secret": 4, "special_file": 5}
-# what may follow a stamp on its line: copy numbers, marks, a few OCR characters
+# what may follow a stamp on its line: copy numbers, handling caveats ("SECRET/SENSITIVE",
+# "Confidential Classified Matter"), marks, a few OCR characters
 _TAIL = (r"(?:[\s\d.,:;()\[\]/*\-–№N]|экз\.?|экземпляр|copy|no\.?|eyes\s+only|nodis|exdis|"
-         r"limdis|[А-Яа-яA-Za-z](?![А-Яа-яA-Za-z]))*")
+         r"limdis|noforn|sensitive|classified\s+matter|[А-Яа-яA-Za-z](?![А-Яа-яA-Za-z]))*")
+# a field label before the stamp: "Classification: Confidential", "Гриф: секретно"
+_LABEL = r"(?:(?:security\s+)?classification|гриф(?:\s+секретности)?)\s*:\s*"
+_ANY = "|".join(p for p, _ in STAMPS)
 _LINE = re.compile(
-    r"^[\s*\[(]*(?P<stamp>" + "|".join(p for p, _ in STAMPS) + r")(?![а-яёa-z])" + _TAIL + r"$",
-    re.I)
+    r"^[\s*\[(]*(?:" + _LABEL + r")?(?P<stamp>" + _ANY + r")(?![а-яёa-z])" + _TAIL + r"$", re.I)
+# two stamps on one line: "Сов. секретно. Особая папка", "СТРОГО СЕКРЕТНО / ОСОБАЯ ПАПКА"
+_PAIR = re.compile(
+    r"^[\s*\[(]*(?P<first>" + _ANY + r")(?![а-яёa-z])[\s.,;/()\-–]*(?P<stamp>" + _ANY + r")(?![а-яёa-z])"
+    + _TAIL + r"$", re.I)
 
 
 def classification_line(line: str) -> tuple[str, int, int] | None:
     """(normalised value, start, end of the words) if `line` is a classification stamp."""
+    if any(c.isdigit() for c in line):
+        # a date typed on the stamp's line ("SECRET        October 8, 1971") is blanked out,
+        # keeping the offsets
+        from opis.extract.dates import find_dates
+
+        for d in find_dates(line):
+            line = line[:d.start] + " " * (d.end - d.start) + line[d.end:]
     m = _LINE.match(line)
-    if not m:
+    spans = [(m.start("stamp"), m.end("stamp"))] if m else []
+    pair = _PAIR.match(line)
+    if pair:
+        spans += [(pair.start("first"), pair.end("first")), (pair.start("stamp"), pair.end("stamp"))]
+    if not spans:
         return None
-    words = m.group("stamp")
+    s, e = max(spans, key=lambda sp: (_rank(line[sp[0]:sp[1]]), -sp[0]))
+    for pattern, norm in STAMPS:
+        if re.fullmatch(pattern, line[s:e], re.I):
+            return norm, s, e
+    return None
+
+
+def _rank(words: str) -> int:
     for pattern, norm in STAMPS:
         if re.fullmatch(pattern, words, re.I):
-            return norm, m.start("stamp"), m.end("stamp")
-    return None
+            return _RANK[norm]
+    return -1
 
 
 def extract_classification(text: str) -> list[Value]:

@@ -34,7 +34,7 @@ HEADING = re.compile(
     r"СПРАВКА|ДНЕВНИК|СООБЩЕНИЕ ТАСС|ЗАЯВЛЕНИЕ ТАСС|ОПРОВЕРЖЕНИЕ ТАСС|ПИСЬМО|"
     r"MEMORANDUM OF CONVERSATION|MEMORANDUM FOR|TELEGRAM|CABLE|INCOMING TELEGRAM|"
     r"OUTGOING TELEGRAM|NOTE FROM|LETTER FROM|MESSAGE FROM|Message from|НОТА|ПОСЛАНИЕ|"
-    r"ШИФРОВКА)\b")
+    r"ШИФРОВКА|STATEMENT BY|STATEMENT OF|ЗАЯВЛЕНИЕ)\b")
 ADDRESSEE = re.compile(
     r"^\s*\**(?:Товарищу|Товарищам|Тов\.|Т\.\s*т\.|To Comrade|To:|TO:|"
     r"Москва,\s*ЦК|В ЦК КПСС|ЦК КПСС\.?\s*$)")
@@ -52,11 +52,14 @@ def _strong(line: str) -> bool:
 
 
 def _weak(line: str) -> bool:
-    return bool(classification_line(line) or ADDRESSEE.match(line))
+    # a sentence that opens with "Тов. ..." is running text, not an addressee block
+    return not is_prose(line) and bool(classification_line(line) or ADDRESSEE.match(line))
 
 
 # marks above a heading that belong to the document below: a draft's label, a page mark
-DRAFT = re.compile(r"^\s*(?:Проект|ПРОЕКТ|DRAFT|Draft|Копия|КОПИЯ|Copy|\[Page \d+\]|\[Стр\. \d+\])\s*$")
+DRAFT = re.compile(r"^\s*(?:Проект|ПРОЕКТ|DRAFT|Draft|Копия|КОПИЯ|Copy|\[Page \d+\]|\[Стр\. \d+\]|"
+                   r"Tab\s+[A-Z]|TAB\s+[A-Z]|Attachment(?:\s+\d+)?|Enclosure(?:\s+\d+)?|"
+                   r"Приложение(?:\s*№?\s*\d+)?)\s*$")
 
 
 def _header_like(line: str) -> bool:
@@ -66,8 +69,11 @@ def _header_like(line: str) -> bool:
 
 
 def _closing(lines: list[Line]) -> bool:
-    """Do the last lines of a segment look like the end of a document?"""
-    tail = [ln for ln in lines if not ln.blank][-6:]
+    """Do the last lines of a segment look like the end of a document? Only what follows
+    its running text counts: the heading's own date line does not close it."""
+    prose = [k for k, ln in enumerate(lines) if is_prose(ln.text)]
+    after = lines[prose[-1] + 1:] if prose else lines
+    tail = [ln for ln in after if not ln.blank][-6:]
     for ln in tail:
         s = ln.stripped
         if is_prose(s):
@@ -104,7 +110,10 @@ def split_documents(text: str) -> list[tuple[int, int]]:
             saw_folio = saw_folio or is_folio(lines[j].text) or bool(DRAFT.match(lines[j].text))
         before = lines[seg_start:j]
         has_prose = any(is_prose(ln.text) for ln in before)
-        if has_prose and (_strong(s) or saw_folio or _closing(before)):
+        # a weak cue with no running text after it (a stamp at the foot of the last page)
+        # belongs to the document above
+        text_follows = _strong(s) or any(is_prose(ln.text) for ln in lines[i + 1:])
+        if has_prose and text_follows and (_strong(s) or saw_folio or _closing(before)):
             while lines[j].blank:  # blank lines stay with the previous document
                 j += 1
             starts.append(j)
