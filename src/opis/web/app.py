@@ -317,6 +317,7 @@ def create_app(db_url: str) -> FastAPI:
             "related": [link(r) for r in related],
             "entities": entities,
             "view": view,
+            "at": at,
             "layers": raw.get("layers", {}),
             "mentions": raw.get("mentions", []),
             "values": raw.get("values", []),

@@ -138,6 +138,7 @@ class DocumentPage(BaseModel):
     related: list[DocLink]
     entities: dict[str, list[EntityRef]]
     view: str
+    at: Optional[str] = None
     layers: dict[str, Any]
     mentions: list[dict[str, Any]]
     values: list[dict[str, Any]]
