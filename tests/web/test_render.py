@@ -75,3 +75,18 @@ def test_human_dates():
     assert human_date("1952", "year") == "1952"
     assert human_date("1952-11-03", "month") == "November 1952"
     assert human_date(None) is None
+
+
+def test_suspects_from_values_render_with_their_suggestion():
+    from opis.model import Value
+    from opis.web.app import make_env
+
+    doc = document_from_text("Подпись: А. Мимозн")
+    start = doc.reading.text.index("Мимозн")
+    doc.values = [Value("ocr_suspect", {"suggestion": 'Микоян"><script>'}, "Мимозн", start, start + 6)]
+    macros = make_env().get_template("macros.html").module
+    for view in ("reading", "diplomatic"):
+        nodes = render_document(doc, view, lambda m: None).paragraphs[0]
+        html = str(macros.text_nodes(nodes))
+        assert '<span class="suspect" title="uncertain reading (perhaps “Микоян&#34;&gt;&lt;script&gt;”)">Мимозн</span>' in html
+        assert "<script>" not in html
