@@ -24,6 +24,10 @@ from opis.extract.dates import document_date, extract_date, find_dates, parse_da
         ("1953 г.", "1953", "year"),
         ("14.III.46 г.", "1946-03-14", "day"),
         ("«2» апреля 1953 года", "1953-04-02", "day"),
+        ("Будапешт, 1957 г. марта 12.", "1957-03-12", "day"),
+        ("1961 года, октября 3", "1961-10-03", "day"),
+        ("FRIDAY, MARCH 4, 1960", "1960-03-04", "day"),
+        ("12 AUGUST 1961", "1961-08-12", "day"),
     ],
 )
 def test_date_forms(text, iso, precision):
@@ -87,3 +91,22 @@ def test_date_parser_never_raises(text):
 def test_date_parser_never_raises_on_date_like_noise(text):
     for d in find_dates(text):
         assert d.precision in ("day", "month", "year")
+
+
+def test_lower_case_may_is_not_a_month():
+    assert parse_date("the delegation may 1962 be smaller") is None
+
+
+def test_a_dateline_wins_over_the_newspaper_issue():
+    text = ("«Известия», 15 марта 1958 г.\n\nВИЗИТ ДЕЛЕГАЦИИ\n\nМосква, 14 марта 1958 г. (ТАСС).\n\n"
+            "Вчера в Москву прибыла делегация профсоюзов Финляндии во главе с председателем союза.\n")
+    d = document_date(text)
+    assert d.iso == "1958-03-14"
+
+
+def test_minutes_are_dated_by_the_meeting_not_by_the_typing():
+    text = ("SECRET\n\nMarch 9, 1956\n\nMINUTES OF THE MEETING OF THE OPERATIONS COORDINATING BOARD,\n"
+            "WEDNESDAY, MARCH 7, 1956\n\nThe Board reviewed the progress reports on the exchange programme "
+            "and agreed on the next steps.\n")
+    assert document_date(text, header_first=True).iso == "1956-03-07"
+    assert document_date(text).iso == "1956-03-09"

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from opis.extract.lines import PUBLICATION, Line, is_prose, split_lines, value, words
+from opis.extract.lines import NEWSPAPER_DATE, PUBLICATION, Line, is_prose, split_lines, value, words
 from opis.model import Value
 
 RU_MONTHS = [
@@ -38,7 +38,11 @@ _RU_MON = r"(?P<mon>(?:январ|феврал|апрел|июн|июл|сент
 # a month standing without a day is in the nominative or prepositional ("сентябрь",
 # "в сентябре"); the genitive belongs to a day, and a lost day must not make a month date
 _RU_MON_ALONE = r"(?P<mon>(?:январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр)[ье]|марте?|августе?|ма[йе])(?![а-яё])"
-_EN_MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![a-z])"
+_EN_MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+                   "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec")
+# as typed in running text or in a heading in capitals ("THURSDAY, JULY 7, 1955"); never
+# lower case, where "may" is a verb
+_EN_MON = rf"(?P<mon>{_EN_MONTH_NAMES}|{_EN_MONTH_NAMES.upper()})\.?(?![A-Za-z])"
 # a year: 1952, "19 52" (OCR splits typed years), or two digits when followed by "г"
 _YEAR = r"(?P<year>(?:1[89]|20)\s?\d{2}(?!\d)|\d{2}(?=\s*г(?![а-яё]{2})))"
 _YEAR4 = r"(?P<year>(?:1[89]|20)\d{2})(?!\d)"
@@ -50,6 +54,9 @@ PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     # 3 ноября 1952 г. / 30 " октября 1952 года / 23 сент 1956г. / «30» октября 1952
     ("rule:date.ru_words", re.compile(
         rf"{_QUOTES}?{_DAY}{_QUOTES}?\s*{_QUOTES}?\s*{_RU_MON}\s*{_YEAR}{_GOD}", re.I), "day"),
+    # year, month, day as Hungarian (and Chinese, Japanese) dates run: 1963 г. июня 4.
+    ("rule:date.ru_ymd", re.compile(
+        rf"(?<![\d.]){_YEAR4}\s*(?:года|г\.|г(?![а-яё]))?\s*,?\s*{_RU_MON}\s+(?P<day>[0-3]?\d)(?!\d)", re.I), "day"),
     # 3.XI. 19 52 г. / 23. IX. 56г. / 4.XI.1952г.
     ("rule:date.roman_month", re.compile(
         rf"{_DAY}\s*[.,]\s*(?P<mon>XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)\s*[.,]?\s*"
@@ -200,7 +207,7 @@ def date_candidates(text: str) -> list[_Candidate]:
 def _role(ln: Line, d: DateMatch, first_prose: int, last_prose: int,
           lines: list[Line]) -> tuple[str, float] | None:
     text = ln.text
-    if PUBLICATION.match(text):
+    if PUBLICATION.match(text) or NEWSPAPER_DATE.match(text):
         return "publication", 0.95
     before = text[: d.start - ln.start]
     if _PROTOCOL.search(before) and re.search(r"(?:\bот|of|dated)\s*$", before, re.I):
@@ -215,15 +222,29 @@ def _role(ln: Line, d: DateMatch, first_prose: int, last_prose: int,
         between = [x for x in lines[last_prose + 1: ln.no] if not x.blank]
         return ("signature", 0.9) if len(between) <= 4 else ("tail", 0.6)
     if ln.no < first_prose:
+        if _MEETING.search(text) or _MEETING.search(_previous(lines, ln)):
+            return "meeting", 0.85
         return "header", 0.85
     return None
+
+
+# a heading that names a meeting or a conversation; its date is the meeting's
+_MEETING = re.compile(r"\b(?:meeting|discussion|conversation|заседани\w*|совещани\w*|бесед\w*)\b", re.I)
+
+
+def _previous(lines: list[Line], ln: Line) -> str:
+    """The nearest non-blank line above `ln` (a heading the date line completes)."""
+    for x in reversed(lines[: ln.no]):
+        if not x.blank:
+            return x.text
+    return ""
 
 
 # A document is dated where it is signed; failing that by its heading's date line; a
 # protocol extract by its meeting; a printed text by its newspaper issue. A record of
 # conversation is dated by the conversation (its heading), not by when it was typed up.
-_ROLE_RANK = {"signature": 0, "header": 1, "protocol": 2, "publication": 3, "tail": 4}
-_HEADER_FIRST = {**_ROLE_RANK, "header": -1}
+_ROLE_RANK = {"signature": 0, "header": 1, "meeting": 1, "protocol": 2, "publication": 3, "tail": 4}
+_HEADER_FIRST = {**_ROLE_RANK, "header": -1, "meeting": -2}
 _PRECISION = {"day": 0, "month": 1, "year": 2}
 
 
@@ -243,7 +264,7 @@ def _best(text: str, header_first: bool = False) -> _Candidate | None:
 
 def extract_date(text: str, header_first: bool = False) -> list[Value]:
     """The `date` Value of a document (empty when undated); `header_first` for records
-    of conversations, dated by the conversation in their heading."""
+    of conversations and minutes, dated by the conversation or meeting in their heading."""
     best = _best(text, header_first)
     if best is None:
         return []

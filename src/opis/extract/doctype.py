@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from opis.extract.lines import PUBLICATION, layout, value
+from opis.extract.lines import NEWSPAPER_DATE, PUBLICATION, despace, layout, value
 from opis.extract.parties import ADDRESSEE, DESTINATION
 from opis.extract.people import body
 from opis.extract.place import place_name
@@ -19,10 +19,13 @@ _H = r"^[\s*\[(]*"
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("ciphered_telegram", re.compile(_H + r"(?:ШИФР(?:О)?ТЕЛЕГРАММА|ШИФРОВКА|Ciphered\s+telegram|Cipher\s+telegram|ENCRYPTED\s+TELEGRAM)", re.I)),
     ("conversation", re.compile(_H + r"(?:ЗАПИСЬ\s+БЕСЕДЫ|(?:Memorandum|Record|Minutes)\s+of\s+(?:a\s+|the\s+)?Conversation)", re.I)),
-    ("minutes", re.compile(_H + r"(?:ПРОТОКОЛЬНАЯ\s+ЗАПИСЬ|ПРОТОКОЛ\s*(?:№|N|заседания)|СТЕНОГРАФИЧЕСКИЙ\s+ОТЧЕТ|Minutes\s+of)", re.I)),
+    ("minutes", re.compile(_H + r"(?:ПРОТОКОЛЬНАЯ\s+ЗАПИСЬ|ПРОТОКОЛ\s*(?:№|N|заседания|$)|СТЕНОГРАФИЧЕСКИЙ\s+ОТЧЕТ|"
+                           r"ЗАПИСЬ\s+ЗАСЕДАНИЯ|Minutes\s+of|"
+                           r"(?:Memorandum|Record|Notes?|Summary)\s+of\s+(?:the\s+)?(?:Discussion|Meeting)\s+(?:at|of)\b)", re.I)),
     ("decision", re.compile(_H + r"(?:Выписка\b|ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ\b|Extract\s+from|Decision\s+of|Resolution\s+of)", re.I)),
     ("press_statement", re.compile(_H + r"(?:ЗАЯВЛЕНИЕ|СООБЩЕНИЕ\s+ТАСС|ОПРОВЕРЖЕНИЕ\s+ТАСС|КОММЮНИКЕ|TASS\s+(?:statement|refutation|denial)|Communiqu[eé]|Statement\s+(?:by|of))", re.I)),
-    ("speech", re.compile(_H + r"(?:СТЕНОГРАММА|РЕЧЬ|ВЫСТУПЛЕНИЕ|Speech\s+(?:by|of)|Address\s+by)", re.I)),
+    ("speech", re.compile(_H + r"(?:СТЕНОГРАММА|РЕЧЬ|ВЫСТУПЛЕНИЕ|(?:ПРОЕКТ|ТЕКСТ)\s+(?:РЕЧИ|ВЫСТУПЛЕНИЯ)|"
+                          r"(?:Draft\s+)?(?:Speech|Remarks|Address)\s+(?:by|of|for|at|to)\b)", re.I)),
     ("diary", re.compile(_H + r"(?:Из\s+дневника|ДНЕВНИК|Diary|From\s+the\s+(?:journal|diary))", re.I)),
     ("report", re.compile(_H + r"(?:(?:ПОЛИТИЧЕСКИЙ\s+)?ОТЧЕТ|ДОКЛАД\b|ИНФОРМАЦИЯ\b|Report\b)", re.I)),
     ("cable", re.compile(_H + r"(?:Cable|CABLE)\b")),
@@ -32,6 +35,13 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("letter", re.compile(_H + r"(?:ПИСЬМО|Letter\s+from|Дорог(?:ой|ая|ие)\s+(?:товарищ|[А-ЯЁ])|Уважаем\w+\s+(?:товарищ|[А-ЯЁ])|Dear\s+)", re.I)),
 ]
 
+# a news agency's dateline: "Москва, 7 июня 1955 г. (ТАСС).", "LONDON, May 3 (Reuters)"
+DATELINE_AGENCY = re.compile(r"^\s*[А-ЯЁA-Z][\w\-]+,\s*[^\n]{4,40}?\((?:ТАСС|TASS|Reuters|AP|UPI|АПН|Синьхуа|Xinhua)\)", re.I)
+# an American or British despatch: "DESP. NO. 587", "Despatch No. 12"
+DESPATCH = re.compile(r"\b(?:DESP\.|Desp\.|DESPATCH|Despatch)\s*(?:NO\.?|No\.?|№)\s*\d")
+# a speech opens by addressing the chair or the hall
+SALUTATION = re.compile(r"^\s*(?:Mr\.?\s+(?:Chairman|President|Speaker)|Madam\s+Chairman|Ladies\s+and\s+gentlemen|"
+                        r"Товарищи|Дорогие\s+товарищи\s+делегаты|Господин\s+председатель)\s*[,!:]?\s*$", re.I)
 # the opening formula of a diplomatic note
 NOTE_FORMULA = re.compile(r"(?:свидетельствует\s+свое\s+уважение|presents\s+its\s+compliments)", re.I)
 # the From:/To: fields of an American cable heading (both stand there)
@@ -43,7 +53,8 @@ def extract_doctype(text: str) -> list[Value]:
     opening = [ln for ln in lay.lines if not ln.blank][:12]
     for kind, pattern in RULES:
         for ln in opening:
-            if kind == "press_statement" and PUBLICATION.match(ln.text):
+            if kind == "press_statement" and (PUBLICATION.match(ln.text) or NEWSPAPER_DATE.match(ln.text)
+                                              or DATELINE_AGENCY.match(ln.text)):
                 return [value("doc_type", kind, ln.stripped, ln.start, ln.end,
                               "rule:doctype.publication", 0.8)]
             m = pattern.match(ln.text)
@@ -52,12 +63,26 @@ def extract_doctype(text: str) -> list[Value]:
                 start = ln.start + m.end() - len(words)
                 return [value("doc_type", kind, words, start, ln.start + m.end(),
                               "rule:doctype.heading", 0.9)]
+            spaced = despace(ln.text)
+            if spaced != ln.text and pattern.match(spaced):
+                # a letter-spaced heading ("П Р О Т О К О Л"): the whole line is its words
+                return [value("doc_type", kind, ln.stripped, ln.start + len(ln.text) - len(ln.text.lstrip()),
+                              ln.end, "rule:doctype.heading_spaced", 0.85)]
     # no heading: read the shape of the document
     m = NOTE_FORMULA.search(text)
     if m:
         return [value("doc_type", "note", m.group(0), m.start(), m.end(),
                       "rule:doctype.note_formula", 0.8)]
     head = lay.head[:10]
+    for ln in head:
+        d = DESPATCH.search(ln.text)
+        if d:
+            return [value("doc_type", "report", d.group(0), ln.start + d.start(), ln.start + d.end(),
+                          "rule:doctype.despatch", 0.75)]
+    for ln in [x for x in lay.lines if not x.blank][:15]:
+        if SALUTATION.match(ln.text):
+            return [value("doc_type", "speech", ln.stripped, ln.start, ln.end,
+                          "rule:doctype.salutation", 0.7)]
     fields = [ln for ln in head if CABLE_FIELDS.match(ln.text)]
     if {CABLE_FIELDS.match(ln.text).group(1).upper() for ln in fields} == {"FROM", "TO"}:
         ln = fields[0]

@@ -52,6 +52,16 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# a heading typed letter-spaced: "П Р О Т О К О Л", "M I N U T E S"
+_SPACED = re.compile(r"(?<![^\W\d_])(?:[A-ZА-ЯЁ] ){2,}[A-ZА-ЯЁ](?![^\W\d_])")
+
+
+def despace(line: str) -> str:
+    """The line with letter-spaced words closed up ("П Р О Т О К О Л  № 19" ->
+    "ПРОТОКОЛ  № 19"), for matching heading words; offsets are not kept."""
+    return _SPACED.sub(lambda m: m.group(0).replace(" ", ""), line)
+
+
 def is_prose(line: str) -> bool:
     """A running-text line (a sentence), as opposed to a heading, stamp or signature:
     long, or a sentence of eight words or more; headings in capitals never count."""
@@ -106,3 +116,5 @@ def layout(text: str) -> Layout:
 
 # a newspaper's publication line: "Известия" № 262 от 4.XI.1952г.
 PUBLICATION = re.compile(r"^\s*[\"«“„][^\"»”]{2,40}[\"»”]\s*(?:№|N|No\.?)\s*\d+")
+# a newspaper and its issue date without a number: «Правда», 8 июня 1955 г.
+NEWSPAPER_DATE = re.compile(r"^\s*[\"«“„][^\"»”]{2,40}[\"»”]\s*,?\s*(?:от\s+)?\d{1,2}[\s.]")

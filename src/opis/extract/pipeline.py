@@ -86,7 +86,7 @@ def _registry(c: Context) -> list[Value]:
 STEPS: dict[str, Step] = {
     "language": lambda c: extract_language(c.text),
     "doc_type": lambda c: extract_doctype(c.text),
-    "date": lambda c: extract_date(c.text, header_first=c.first("doc_type") == "conversation"),
+    "date": lambda c: extract_date(c.text, header_first=c.first("doc_type") in ("conversation", "minutes")),
     "classification": lambda c: extract_classification(c.text),
     "authors": lambda c: authors(c.layout),
     "recipients": lambda c: recipients(c.layout) or note_recipient(c.layout),

@@ -1,0 +1,43 @@
+"""Document types from headings and, without one, from the shape of the text."""
+
+import pytest
+
+from opis.extract.doctype import extract_doctype
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # a letter-spaced heading
+    ("Секретно\n\nП Р О Т О К О Л  № 7\nзаседания Коллегии Министерства внешней торговли СССР\n\n"
+     "Слушали сообщение о ходе переговоров с финской торговой делегацией о поставках бумаги.\n", "minutes"),
+    # a record of a body's meeting, American style
+    ("TOP SECRET\n\nMEMORANDUM OF DISCUSSION AT THE 301ST MEETING OF THE NATIONAL SECURITY COUNCIL\n\n"
+     "The Director of Central Intelligence briefed the Council on the situation in the Middle East.\n", "minutes"),
+    # a news agency's dateline makes a printed item a press statement
+    ("«Известия», 12 мая 1957 г.\n\nОТЪЕЗД ДЕЛЕГАЦИИ\n\nМосква, 11 мая 1957 г. (ТАСС).\n\n"
+     "Вчера из Москвы отбыла на родину правительственная делегация, находившаяся в Советском Союзе.\n",
+     "press_statement"),
+    ("ОТЪЕЗД ДЕЛЕГАЦИИ\n\nМосква, 11 мая 1957 г. (ТАСС).\n\n"
+     "Вчера из Москвы отбыла на родину правительственная делегация, находившаяся в Советском Союзе.\n",
+     "press_statement"),
+    # a draft speech: its heading, or its opening address to the chair
+    ("Draft Remarks for the Secretary at the Luncheon of the Press Club\n\n"
+     "It is a pleasure to be with you today and to speak about our relations with Europe.\n", "speech"),
+    ("Not for issue\n\nStatement for the Minister\nat the Opening Session\n\nMr. Chairman,\n\n"
+     "My Government has instructed me to put before this conference a proposal on the Danube.\n", "speech"),
+    ("ПРОЕКТ ВЫСТУПЛЕНИЯ\nна собрании актива\n\nТоварищи!\n\n"
+     "Прошедший год был для нашего завода годом серьезных испытаний и больших успехов.\n", "speech"),
+    # an embassy despatch is a report, even with From:/To: fields like a cable
+    ("CONFIDENTIAL\n\nFROM:  Amembassy WARSAW          DESP. NO. 312\nTO:    THE DEPARTMENT OF STATE\n\n"
+     "The harvest in the western provinces has been better than the regime expected in the spring.\n",
+     "report"),
+])
+def test_type_from_heading_or_shape(text, kind):
+    [v] = extract_doctype(text)
+    assert v.value == kind
+    assert text[v.start:v.end] == v.as_written
+
+
+def test_a_record_of_meeting_with_a_person_is_not_minutes():
+    text = ("SECRET\n\nRECORD OF MEETING WITH AMBASSADOR MENSHIKOV\n\n"
+            "The Ambassador called at his own request and raised the question of visas for journalists.\n")
+    assert [v.value for v in extract_doctype(text)] != ["minutes"]
