@@ -178,3 +178,11 @@ def test_english_bodies_outside_the_authority():
     orgs = [m for m in recognize_text(text, language="en") if m.type == "ORG"]
     assert [m.as_written for m in orgs] == ["Petofi Writers Union"]
     assert orgs[0].authority_id is None
+
+
+def test_english_surnames_that_are_words_need_a_title():
+    ms = recognize_text("Major General Harrison met Mr. Major. The Ford Foundation wrote to President Ford.",
+                        language="en")
+    assert [(m.as_written, m.name) for m in ms if m.type == "PER"] == [
+        ("Harrison", "Гаррисон"), ("Major", "Мейджор"), ("Ford", "Форд")]
+    assert [m.start for m in ms if m.name == "Мейджор"] == [31]  # "Mr. Major", not "Major General"

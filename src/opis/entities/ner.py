@@ -43,6 +43,9 @@ _GENERIC = {"цк", "пленум", "президиум", "бюро", "прав�
 _HOMOGRAPHS = {"свобода", "гроза", "широкий", "лука", "пик", "кулик", "коль", "хит", "бим", "тун",
                "джой", "маски", "ходжа", "форд", "ллойд", "дин", "коти", "каня", "роа", "гере",
                "грос", "мао", "кирк", "смит", "лапин", "лебедев", "попович", "алия", "остин"}
+# English surnames in the authority that are also ordinary capitalised words
+_EN_HOMOGRAPHS = {"major", "ford", "hull", "lodge", "baker", "gross", "joy", "beam", "dean", "marshall",
+                  "home", "grant", "heath", "bush", "butler", "halifax", "toon"}
 _STOP_LOWER = {"если", "когда", "между", "после", "перед", "через", "также", "этого", "этом",
                "которые", "который", "которая", "было", "были", "будет", "может", "чтобы"}
 TITLE_WORDS_EN = ("Comrade|Comrades|Cde\\.|Mr\\.|Mrs\\.|Ambassador|Secretary|President|Premier|"
@@ -72,10 +75,16 @@ class _Cand:
 @lru_cache(maxsize=1)
 def natasha_models():
     """Segmenter, NER tagger and morph vocabulary (about 1 s to load, so once per process)."""
-    from natasha import MorphVocab, NewsEmbedding, NewsNERTagger, Segmenter
+    from natasha import MorphVocab, NewsNERTagger, Segmenter
 
-    emb = NewsEmbedding()
-    return Segmenter(), NewsNERTagger(emb), MorphVocab()
+    return Segmenter(), NewsNERTagger(_embedding()), MorphVocab()
+
+
+@lru_cache(maxsize=1)
+def _embedding():
+    from natasha import NewsEmbedding
+
+    return NewsEmbedding()
 
 
 def natasha_spans(text: str, normalize: bool = False) -> list[tuple[int, int, str, str]]:
@@ -101,9 +110,9 @@ def natasha_spans(text: str, normalize: bool = False) -> list[tuple[int, int, st
 
 @lru_cache(maxsize=1)
 def _morph_tagger():
-    from natasha import NewsEmbedding, NewsMorphTagger
+    from natasha import NewsMorphTagger
 
-    return NewsMorphTagger(NewsEmbedding())
+    return NewsMorphTagger(_embedding())
 
 
 # -- entry point -----------------------------------------------------------------------
@@ -337,6 +346,10 @@ def _acceptable(surface: str, entry: Entry, text: str, a: int, nwords: int) -> b
             return False
     if surface.isupper() and len(surface) <= 2:
         return False
+    if entry.type == "PER" and nwords == 1 and is_latin(surface) and key(surface) in _EN_HOMOGRAPHS:
+        # "Major General", "Ford Foundation", "Marshall Plan": only with a title or initial
+        if not re.search(rf"(?:{TITLE_WORDS_EN}|[A-Z]\.)\s+$", text[max(0, a - 30):a]):
+            return False
     if entry.type == "PER" and nwords == 1:
         w = surface
         if len(w) <= 2:
