@@ -1,3 +1,5 @@
+import pytest
+
 from opis.extract.distribution import extract_distribution
 from opis.extract.lines import layout
 from opis.extract.registry import copies_made, extract_registry, handling, protocol, registry_numbers
@@ -63,3 +65,25 @@ def test_distribution_stops_at_the_copy_note():
 def test_registry_step_returns_values_with_provenance():
     for v in extract_registry(EXTRACT):
         assert v.method.startswith("rule:registry") and 0 < v.confidence <= 1
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    # a registry number standing alone without a sign
+    ("Сов. секретно\n\nТоварищам Первухину, Сабурову\n\nП47/12\n\nПОСТАНОВЛЕНИЕ\n\n"
+     "Принять предложение Госплана СССР о поставках оборудования для сахарных заводов.\n", ["П47/12"]),
+    # a British file reference in brackets closing the heading line
+    ("SECRET\n\nForeign Office Minute                (NS 1021/7)\n\n"
+     "The Soviet Ambassador called this afternoon to ask about the arrangements for the visit.\n",
+     ["NS 1021/7"]),
+    # a kind of number joined to its sign, with spaces inside the number; a copy number is none
+    ("Translated from German\n\nVVS-Nr. A 4/2-17/63\nExemplar No. 3\n\n"
+     "The Political Bureau has considered your proposals on the supply of rolled steel this year.\n",
+     ["A 4/2-17/63"]),
+    # a letter-spaced protocol number is not a registry number
+    ("Секретно\n\nП Р О Т О К О Л  № 4\nзаседания Коллегии\n\n"
+     "Слушали сообщение о ходе переговоров с финской торговой делегацией о поставках бумаги.\n", []),
+])
+def test_registry_numbers_in_other_layouts(text, numbers):
+    found = registry_numbers(layout(text))
+    assert [v.value for v in found] == numbers
+    assert all(text[v.start:v.end] == v.as_written and "(" not in v.as_written for v in found)

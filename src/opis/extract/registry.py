@@ -12,18 +12,25 @@ from __future__ import annotations
 import re
 
 from opis.extract.dates import find_dates
-from opis.extract.lines import Layout, is_folio, is_prose, layout, value
+from opis.extract.lines import Layout, despace, is_folio, is_prose, layout, value
 from opis.model import Value
 
 _NUM = (r"(?:№|N|No\.?|NO\.?|Nr\.?)\s*:?\s*(?P<num>[A-Z]{3,}\s\d+|"
+        r"[A-Z]\s\d+(?:\s*[/\-–]\s*\w+)+|"  # a German file number: B 2/1-61/74
         r"(?:[^\W\d_]+[-–]?)?\d[\wА-Яа-яЁё]*(?:\s*[/\-–]\s*[\wА-Яа-яЁё]+)*)")
-# incoming/outgoing marks before the number: "Вх. № 0218", "Исх. № 12"
-NUMBER_LINE = re.compile(rf"^\s*(?:(?:Вх|Исх|Incoming|Outgoing)\.?\s*)?{_NUM}\s*\.?\s*$", re.I)
+# incoming/outgoing marks before the number: "Вх. № 0218", "Исх. № 12"; a kind of number
+# joined to its sign: "VVS-Nr. B 2/1-61/74"
+NUMBER_LINE = re.compile(rf"^\s*(?:(?:Вх|Исх|Incoming|Outgoing)\.?\s*|[A-ZА-ЯЁ]{{2,5}}-)?{_NUM}\s*\.?\s*$", re.I)
+# a number standing alone without a sign, in the forms registries give them: "П322/41",
+# "35/пк", "ВП2/19" (a letter prefix or a letter suffix after a slash)
+BARE_NUMBER = re.compile(r"^\s*(?P<num>[А-ЯЁA-Z]{1,3}\s?\d{1,6}/\d{1,4}|\d{1,6}/[а-яё]{1,4})\s*\.?\s*$")
+# a file reference in brackets closing a heading line: "Foreign Office Minute  (NS 1052/61)"
+FILE_REFERENCE = re.compile(r"\((?P<num>[A-Z]{1,4}\s?\d{1,6}/\d{1,4})\)\s*$")
 NUMBER_END = re.compile(rf"{_NUM}\s*\.?\s*$")
 # a cable's number field, followed by its date: "NO: SECTO 41, 1 May 1954, 9 p.m."
 NUMBER_FIELD = re.compile(rf"^\s*{_NUM}\s*,")
 NOT_REGISTRY = re.compile(
-    r"экз|окз|copy|протокол|protocol|пр\.\s*$|отп\.|известия|правда|газет|"
+    r"экз|окз|copy|exemplar|протокол|protocol|пр\.\s*$|отп\.|известия|правда|газет|"
     r"пункт|п\.\s*$|item|[\"«»]", re.I)
 
 PROTOCOL = re.compile(
@@ -51,7 +58,13 @@ def registry_numbers(lay: Layout) -> list[Value]:
     prev_text = ""
     for ln in candidates:
         s = ln.text
+        spaced = despace(s)
+        if spaced != s and NOT_REGISTRY.search(spaced):
+            prev_text = spaced.strip()  # "П Р О Т О К О Л  № 19" is a protocol number
+            continue
         m = NUMBER_LINE.match(s) or NUMBER_FIELD.match(s)
+        if m is None and ln in lay.head:
+            m = BARE_NUMBER.match(s) or (FILE_REFERENCE.search(s) if not is_prose(s) else None)
         if m is None and not is_prose(s) and ln in lay.head:
             m = NUMBER_END.search(s)
             if m is not None and NOT_REGISTRY.search(s[: m.start()]):
@@ -70,10 +83,12 @@ def registry_numbers(lay: Layout) -> list[Value]:
         if num in seen or not re.search(r"\d", num):
             continue
         seen.add(num)
-        written = s[m.start():m.end()]
+        # a bracketed reference is written without its brackets
+        a = m.start("num") if m.re is FILE_REFERENCE else m.start()
+        written = s[a:m.end("num") if m.re is FILE_REFERENCE else m.end()]
         lead = len(written) - len(written.lstrip())
         written = written.strip().rstrip(".").rstrip()
-        start = ln.start + m.start() + lead
+        start = ln.start + a + lead
         out.append(value("registry_number", num, written, start, start + len(written),
                          "rule:registry.number", 0.8))
     return out
