@@ -39,6 +39,13 @@ def test_point_marks_and_note_numbers():
     assert r.notes == [{"n": 1, "text": "x"}, {"n": 2, "text": "y"}]
 
 
+def test_a_note_alone_in_its_paragraph_is_shown_in_place():
+    r = render_layer("text x\n\n\n\nmore", [Mark(5, 5, "note", {"text": "a"}), Mark(8, 8, "note", {"text": "b"})])
+    kinds = [[n.kind for n in p] for p in r.paragraphs]
+    assert kinds == [["text", "note", "text"], ["note_inline"], ["text"]]
+    assert r.notes == [{"n": 1, "text": "a"}]
+
+
 def test_paragraphs_are_trimmed_and_empty_ones_dropped():
     r = render_layer("\n\n  first \n\n\n\n second\n", [])
     assert [[n.text for n in p] for p in r.paragraphs] == [["first"], ["second"]]

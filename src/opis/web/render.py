@@ -139,15 +139,15 @@ def render_layer(text: str, marks: Iterable[Mark]) -> Rendered:
 
     skip_to = -1
     for i, pos in enumerate(bounds):
+        in_break = pos < skip_to  # a sign on a line of its own: a paragraph of its own
         while pi < len(points) and points[pi].start == pos:
             p = points[pi]
             pi += 1
             attrs = dict(p.attrs)
-            if p.kind == "note":
-                notes.append({"n": len(notes) + 1, "text": str(attrs.get("text", ""))})
-                attrs["n"] = len(notes)
             attrs["in_link"] = any(m.kind == "mention" for m, _ in stack)
             container().append(Node(p.kind if p.kind in POINT_KINDS else "point", attrs=attrs))
+        if in_break:
+            end_paragraph()
         if i + 1 >= len(bounds):
             break
         nxt = bounds[i + 1]
@@ -171,7 +171,27 @@ def render_layer(text: str, marks: Iterable[Mark]) -> Rendered:
             stack.append((m, node))
         container().append(Node("text", text[pos:nxt]))
     end_paragraph()
+    _number_notes(paragraphs, notes)
     return Rendered(paragraphs, notes, {m.kind for m in marks})
+
+
+def _number_notes(paragraphs: list[list[Node]], notes: list[dict[str, Any]]) -> None:
+    """A note standing alone as a paragraph is shown in place, in brackets, as an edition
+    prints a marginal remark; the others become numbered footnotes, in reading order."""
+    for para in paragraphs:
+        if all(n.kind == "note" for n in para):
+            for n in para:
+                n.kind = "note_inline"
+
+    def walk(nodes: list[Node]) -> None:
+        for n in nodes:
+            if n.kind == "note":
+                notes.append({"n": len(notes) + 1, "text": str(n.attrs.get("text", ""))})
+                n.attrs["n"] = len(notes)
+            walk(n.children)
+
+    for para in paragraphs:
+        walk(para)
 
 
 def _trim(nodes: list[Node], start: bool) -> bool:
