@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select
@@ -142,3 +143,11 @@ def test_processes_opening_a_new_database_at_once_all_succeed(blank_database_url
             assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
             assert conn.execute(select(func.count()).select_from(records)).scalar() == 0
         assert _diffs(store.engine) == []
+
+
+def test_a_database_from_a_newer_opis_is_refused_and_left_alone(store_url):
+    with Store.open(store_url) as store, store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(RuntimeError, match="9999.*newer opis"):
+        Store.open(store_url)
+    assert _state(store_url)[0] == "9999"

@@ -6,15 +6,18 @@ write lock (SQLite `BEGIN IMMEDIATE`, a PostgreSQL advisory lock), so two proces
 a new archive at once cannot both create it: the second waits, then finds it current.
 
 A database made before migrations existed (tables from `create_all`, no `alembic_version`)
-is stamped with the first revision, whose tables and full-text structures it already has,
-and upgraded from there.
+is stamped with the first revision, whose tables it already has, and upgraded from there.
 
-To change the schema: edit `schema.py`, then add a revision under `migrations/versions/`
-(`alembic -c <cfg> revision --autogenerate` with `script_location = opis.store:migrations`
-works, or copy the shape of `0001_initial.py`); `tests/store/test_migrations.py` fails
-until the two agree. The search backends' full-text structures come from their `install`;
-when a backend changes what it installs, add a revision that runs it again (as 0002 does)
-or rebuilds the structures if their shape changed.
+To change the schema: edit `schema.py`, bring a scratch database to head (`upgrade(path)`),
+and let Alembic write the revision from the difference, then read it over:
+
+    alembic -c cfg.ini revision --autogenerate --rev-id 0003 -m "what changed"
+
+with `cfg.ini` holding `[alembic]`, `script_location = opis.store:migrations`,
+`path_separator = os` and `sqlalchemy.url` of that database. `tests/store/test_migrations.py`
+fails until the revisions and `schema.py` agree. The search backends' full-text structures
+come from their `install`; when a backend changes what it installs, add a revision that
+runs it again (as 0002 does), or rebuilds the structures if their shape changed.
 """
 
 from __future__ import annotations
@@ -47,11 +50,19 @@ def config() -> Config:
 
 
 @cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(config())  # they do not change while a process runs
+
+
 def head() -> str:
-    """The newest revision (the scripts do not change while a process runs)."""
-    rev = ScriptDirectory.from_config(config()).get_current_head()
+    """The newest revision."""
+    rev = _scripts().get_current_head()
     assert rev is not None
     return rev
+
+
+def _known(revision: str | None) -> bool:
+    return revision is None or revision in {s.revision for s in _scripts().walk_revisions()}
 
 
 def current(conn: Connection) -> str | None:
@@ -117,6 +128,9 @@ def upgrade_engine(engine: Engine, revision: str = "head") -> tuple[str | None, 
         before = current(conn)
         if revision == "head" and before == head():
             return before, before  # the usual case: nothing to lock
+        if not _known(before):
+            raise RuntimeError(f"the database is at schema revision {before}, which this opis "
+                               f"does not know (its newest is {head()}): use a newer opis")
         conn.rollback()
         _lock(conn)
         cfg = config()
