@@ -255,6 +255,8 @@ class Authority:
                 if not is_latin(form):
                     self._add(self.lemma_index, lemma_key(form), e, prior)
         self._fuzzy_keys: dict[tuple[str, bool], list[str]] = {}
+        # first words of all keys: a text position whose word is not among them starts no name
+        self.first_words: set[str] = {k.split()[0] for k in (*self.index, *self.lemma_index) if k}
 
     @staticmethod
     def _add(index: dict[str, list[_Hit]], k: str, e: Entry, prior: float) -> None:

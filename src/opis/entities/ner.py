@@ -261,6 +261,9 @@ def _gazetteer(text: str, auth: Authority) -> list[_Cand]:
         if lower_start and (len(first) < 4 or first.lower() in _STOP_LOWER):
             i += 1
             continue
+        if not _may_start(first, auth):
+            i += 1
+            continue
         best: _Cand | None = None
         j_max = i
         # words must follow each other on one line, separated by spaces only
@@ -311,6 +314,11 @@ def _with_initials(c: _Cand, text: str, auth: Authority) -> None:
     link = auth.link(text[c.start:c.end], type="PER")
     if link is not None:
         c.entry = link.entry
+
+
+def _may_start(word: str, auth: Authority) -> bool:
+    """Could a name of the authority begin with this word (as written, lemma or stem)?"""
+    return any(o.split()[0] in auth.first_words for o in _options_cached(word) if o)
 
 
 def _lookup(surface: str, words: list[str], auth: Authority,
