@@ -23,6 +23,12 @@ from opis.entities.names import initials_of, nominative, split_addressees
     ("Mr. Acheson", "Acheson"),
     ("господину Иванову", "Иванов"),   # not in the authority: pymorphy3 alone
     ("Фурцевой", "Фурцева"),
+    ("Т.т. Маленкову", "Маленков"),
+    ("ТОВАРИЩУ МОЛОТОВУ В.М.", "Молотов"),
+    ("тов.Хрущеву", "Хрущев"),
+    ("Comrade Kim Il Sung", "Kim Il Sung"),
+    ("Надем", "Надь"),
+    ("Сидоренко Петром Ивановичем", "Сидоренко"),
 ])
 def test_nominative(written, expected):
     assert nominative(written) == expected
