@@ -56,7 +56,7 @@ def ingest(
     db: Optional[str] = DbOption,
     collection: str = typer.Option("default", help="Collection the records belong to."),
     restricted: bool = typer.Option(False, "--restricted", help="Store the records as restricted."),
-    skip: list[str] = typer.Option([], "--skip", help="Enrichment step to skip (entities, metadata)."),
+    skip: list[str] = typer.Option([], "--skip", help="Enrichment step to skip (entities, suspects, metadata)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (0 < N <= cores is sensible)."),
     fmt: Fmt = FormatOption,
 ) -> None:

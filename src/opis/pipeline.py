@@ -32,6 +32,16 @@ def recognize_entities(record: Record) -> None:
         doc.mentions = recognize(doc)
 
 
+@step("suspects")
+def mark_ocr_suspects(record: Record) -> None:
+    """OCR suspects become `ocr_suspect` spans beside the text, never replacing it."""
+    from opis.entities.suspects import find_suspects
+
+    for doc in record.documents:
+        doc.reading.spans = [s for s in doc.reading.spans if s.kind != "ocr_suspect"]
+        doc.reading.spans.extend(s.as_span() for s in find_suspects(doc))
+
+
 @step("metadata")
 def extract_metadata(record: Record) -> None:
     from opis.extract.pipeline import extract_metadata as extract
@@ -40,14 +50,15 @@ def extract_metadata(record: Record) -> None:
         doc.values = [v for v in doc.values if v.origin == "human"] + extract(doc, record)
 
 
-DEFAULT_STEPS = ("entities", "metadata")
+DEFAULT_STEPS = ("entities", "suspects", "metadata")
 
 
 def available_steps(names: Iterable[str] = DEFAULT_STEPS) -> list[str]:
     """The steps whose modules are importable (extraction modules land one by one)."""
     import importlib.util
 
-    modules = {"entities": "opis.entities.ner", "metadata": "opis.extract.pipeline"}
+    modules = {"entities": "opis.entities.ner", "suspects": "opis.entities.suspects",
+               "metadata": "opis.extract.pipeline"}
     return [n for n in names if importlib.util.find_spec(modules.get(n, "opis")) is not None]
 
 
