@@ -275,6 +275,8 @@ def test_bad_verbs(oai_url):
     {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2020-01-01", "until": "2021-01-01T00:00:00Z"},
     {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2021-01-02", "until": "2021-01-01"},
     {"verb": "ListRecords", "metadataPrefix": "oai_dc", "resumptionToken": "abc"},
+    {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "two words"},
+    {"verb": "ListRecords", "metadataPrefix": "oai dc"},
 ], ids=lambda p: "-".join(f"{k}={v}" for k, v in p.items()))
 def test_bad_arguments(oai_url, params):
     assert error_code(oai_url, **params) == "badArgument"

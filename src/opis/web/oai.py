@@ -58,6 +58,8 @@ DEFAULT_PAGE_SIZE = 50
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _SET_SAFE = re.compile(r"[^A-Za-z0-9\-_.!~*'()]")
+_SPEC = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*$")
+_PREFIX = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+$")
 
 
 class OAIError(Exception):
@@ -180,7 +182,7 @@ def oai_dc(record: Record, identifier_url: str | None) -> etree._Element:
 class OAIConfig:
     repository_name: str = "opis archive"
     repository_identifier: str = "opis"
-    admin_email: str = "archive@localhost"
+    admin_email: str = "archive@localhost.localdomain"
     page_size: int | None = None
     # record id -> absolute URL of its page; by default the site's /documents/{id} page
     # beside the OAI endpoint
@@ -202,7 +204,7 @@ def oai_router(get_store: Callable[[], Any], *, path: str = "/oai", secret: byte
     config = config or OAIConfig(
         repository_name=os.environ.get("OPIS_OAI_REPOSITORY_NAME", "opis archive"),
         repository_identifier=os.environ.get("OPIS_OAI_REPOSITORY_ID", "opis"),
-        admin_email=os.environ.get("OPIS_OAI_ADMIN_EMAIL", "archive@localhost"),
+        admin_email=os.environ.get("OPIS_OAI_ADMIN_EMAIL", "archive@localhost.localdomain"),
     )
     secret = secret if secret is not None else os.environ.get("OPIS_OAI_SECRET") or \
         ("opis-oai:" + config.repository_identifier)
@@ -271,6 +273,11 @@ def handle(pairs: list[tuple[str, str]], base_url: str, store: Any, config: OAIC
             missing = required - given
             if missing:
                 raise OAIError("badArgument", f"missing argument(s): {', '.join(sorted(missing))}")
+        # values the protocol gives a syntax for are checked before they are echoed
+        if "set" in args and not _SPEC.match(args["set"]):
+            raise OAIError("badArgument", "set is not a setSpec")
+        if "metadataPrefix" in args and not _PREFIX.match(args["metadataPrefix"]):
+            raise OAIError("badArgument", "metadataPrefix has characters a prefix cannot have")
         root = _envelope(base_url, args)
         body = etree.SubElement(root, o(verb))
         Handler(store, config, tokens, prefix, base_url).run(verb, args, body)
