@@ -215,13 +215,14 @@ def create_app(db_url: str) -> FastAPI:
         data["pages"] = max(1, math.ceil(results.total / PER_PAGE))
         names_en = queries.english_names(store.engine, [n for key in ("person", "organization", "place")
                                                          for n, _ in fac.get(key, [])])
+        titles = queries.document_titles(store.engine, [(h.record_id, h.seq) for h in results.hits])
         for h in results.hits:
             data["hits"].append({
                 "record_id": h.record_id, "seq": h.seq, "number": h.seq + 1,
                 "url": doc_url(h.record_id, h.seq),
                 "passage_url": (doc_url(h.record_id, h.seq) + f"?at={h.start}-{h.end}#found"
                                 if query and h.start is not None and h.end is not None and h.end > h.start else None),
-                "title": h.title, "source_name": h.source_name,
+                "title": titles.get((h.record_id, h.seq), h.title), "source_name": h.source_name,
                 "date": h.date, "date_display": human_date(h.date),
                 "doc_type": h.doc_type, "doc_type_label": label("doc_type", h.doc_type),
                 "classification": h.classification,

@@ -158,6 +158,19 @@ def related_documents(engine: Engine, record_id: str, seq: int, limit: int = 6) 
     return [_doc_row(r, r.n) for r in rows]
 
 
+def document_titles(engine: Engine, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """(record id, seq) → the title a document page shows (its own before its record's)."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(*_DOC_COLS).select_from(_VISIBLE_DOCS)
+            .where(visible(False), tuple_(documents.c.record_id, documents.c.seq).in_(keys))
+        ).all()
+    return {(r.record_id, r.seq): _doc_row(r).title for r in rows}
+
+
 def english_names(engine: Engine, names: Iterable[str]) -> dict[str, str]:
     """Canonical name → the English name some mention gives it (for facet labels)."""
     names = list(set(names))
