@@ -64,6 +64,11 @@ def test_chicago_note_month_precision_and_missing_parts():
     assert served == '"A Note", 1953. <https://opis.example/r/1>'
 
 
+def test_chicago_note_keeps_characters_as_they_are():
+    record = _plain_record('Plans & <costs> of "Operation X"', None, archive="A & B")
+    assert chicago_note(record) == '"Plans & <costs> of "Operation X"", n.d., A & B.'
+
+
 def test_csl_json_item(seed000):
     item = csl_json(seed000, seed000.documents[2])
     assert item["type"] == "manuscript"

@@ -134,6 +134,14 @@ class _Authorities:
         return self.by_id.get(ref[1:], {"authority_id": None, "name_en": None})
 
 
+def _for(root: etree._Element, tag: str, ref: str | None) -> etree._Element | None:
+    """The profileDesc part `tag` that points at document `ref`."""
+    for el in root.xpath(f"tei:teiHeader/tei:profileDesc/tei:{tag}", namespaces=NS):
+        if el.get("corresp") == ref:
+            return el
+    return None
+
+
 def _header_values(root: etree._Element, item: etree._Element, auth: _Authorities) -> tuple[list[Value], Value | None]:
     """Values of one document in export order; also its date Value (to place in the text)."""
     ref = item.get("corresp")
@@ -144,7 +152,7 @@ def _header_values(root: etree._Element, item: etree._Element, auth: _Authoritie
         if idno.get("type") == "registry":
             out.append(_value("registry_number", idno.text or ""))
     date_value = None
-    cd = _one(root, f"tei:teiHeader/tei:profileDesc/tei:correspDesc[@corresp='{ref}']")
+    cd = _for(root, "correspDesc", ref)
     if cd is not None:
         for action in cd.findall(t("correspAction")):
             for el in action:
@@ -166,7 +174,7 @@ def _header_values(root: etree._Element, item: etree._Element, auth: _Authoritie
                     iso = el.get("when")
                     date_value = _value("date", {"iso": iso, "precision": _precision(iso)}, el.text)
                     out.append(date_value)
-    tc = _one(root, f"tei:teiHeader/tei:profileDesc/tei:textClass[@corresp='{ref}']")
+    tc = _for(root, "textClass", ref)
     if tc is not None:
         for kw in tc.findall(t("keywords")):
             term = kw.find(t("term"))

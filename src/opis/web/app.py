@@ -237,7 +237,7 @@ def create_app(db_url: str) -> FastAPI:
             chosen = set(data["filters"].get(key) or []) if key else set()
             if name == "year" and data["filters"].get("date_from") == data["filters"].get("date_to"):
                 chosen = {data["filters"].get("date_from")}
-            for value, count in values[:FACET_MAX]:
+            for value, count in (values if name == "year" else values[:FACET_MAX]):  # every year
                 entry = {"value": value, "count": count, "active": value in chosen}
                 if name in ("person", "organization", "place"):
                     entry["label"] = value
