@@ -393,3 +393,18 @@ def test_both_clients_raise_the_protocol_errors(oai_url):
         client.makeRequestErrorHandling(verb="Frobnicate")
     with pytest.raises(pyoai_error.BadArgumentError):
         client.makeRequestErrorHandling(verb="ListRecords", metadataPrefix="oai_dc", until="soon")
+
+
+def test_page_size_comes_from_the_environment(oai_archive, monkeypatch, public_ids):
+    def page(**params):
+        root = check(etree.fromstring(handle(list(params.items()), "http://h/oai", oai_archive, OAIConfig(),
+                                             Tokens(b"k"), "oai:opis:")))
+        return root.xpath("//oai:header", namespaces=NS), root.xpath("//oai:resumptionToken", namespaces=NS)
+
+    monkeypatch.setenv("OPIS_OAI_PAGE_SIZE", "4")
+    headers, token = page(verb="ListIdentifiers", metadataPrefix="oai_dc")
+    assert len(headers) == 4 and token[0].text
+    monkeypatch.delenv("OPIS_OAI_PAGE_SIZE")
+    headers, token = page(verb="ListIdentifiers", metadataPrefix="oai_dc")
+    assert len(headers) == min(50, len(public_ids))
+    assert (not token) == (len(public_ids) <= 50)
