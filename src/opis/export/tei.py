@@ -7,10 +7,12 @@ sits in elements that `tei_import` skips when it counts characters. That is what
 the importer find every mark's offsets again.
 
 Marks become elements by a fixed plan: paragraphs first, then the transcriber's marks,
-then names and dates, then OCR suspicions. A mark that would cross one already placed
-cannot nest and is dropped (it stays in the stand-off data and in the original, which the
-file carries base64-encoded in `notesStmt`), so the XML is always well formed and the
-same record always gives the same bytes.
+then names and dates, then OCR suspicions. Phrase-level marks stay inside paragraphs
+(clipped to the paragraph when they run over the white space around it). A mark that
+would cross one already placed cannot nest and is dropped (it stays in the stand-off
+data and in the original, which the file carries base64-encoded in `notesStmt`), so the
+XML is always well formed and the same record always gives the same bytes. Characters
+XML cannot carry become U+FFFD, one for one.
 """
 
 from __future__ import annotations
