@@ -313,6 +313,9 @@ def test_entity_pages(client, archive):
         assert f'href="{d["url"]}"' in r.text
     for t in data["together"]:
         assert client.get(t["url"]).status_code == 200
+    # the entity's search lists exactly its documents
+    found = client.get(data["search_url"].replace("/search?", "/search.json?")).json()
+    assert found["total"] == len(data["documents"])
     # mentions in the text link to entity pages
     assert f'href="/entities/' in client.get(f"/documents/{archive.seed001}").text
     assert client.get("/entities.json").json()["entities"]

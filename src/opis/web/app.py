@@ -346,7 +346,8 @@ def create_app(db_url: str) -> FastAPI:
             "together": [dict(t, url=entity_url(t["id"])) for t in ent.together],
         }
         filt = {"PER": "person", "ORG": "org", "LOC": "place"}.get(ent.type)
-        data["search_url"] = with_params([(filt, ent.name)]) if filt and not ent.authority_id else None
+        # the search filters by canonical name; any of the names this entity goes by
+        data["search_url"] = with_params([(filt, n) for n in ent.names]) if filt else None
         return data
 
     # --- routes --------------------------------------------------------------------------
