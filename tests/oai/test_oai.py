@@ -354,14 +354,18 @@ def test_dublin_core_links_to_the_site_by_default(oai_archive):
 
     from opis.web.oai import oai_router
 
-    app = FastAPI()
-    app.include_router(oai_router(lambda: oai_archive))
     rid = oai_archive.record_ids()[0]
-    with TestClient(app) as client:
-        r = client.get("/oai", params={"verb": "GetRecord", "identifier": f"oai:opis:{rid}",
-                                       "metadataPrefix": "oai_dc"})
-    ids = etree.fromstring(r.content).xpath("//dc:identifier/text()", namespaces=NS)
-    assert f"http://testserver/documents/{rid}" in ids
+    plain, prefixed = FastAPI(), FastAPI()
+    plain.include_router(oai_router(lambda: oai_archive))
+    prefixed.include_router(oai_router(lambda: oai_archive, path=""), prefix="/oai")
+    for app in (plain, prefixed):
+        with TestClient(app) as client:
+            r = client.get("/oai", params={"verb": "GetRecord", "identifier": f"oai:opis:{rid}",
+                                           "metadataPrefix": "oai_dc"})
+        root = check(etree.fromstring(r.content))
+        assert root.findtext(f"{{{OAI}}}request") == "http://testserver/oai"
+        ids = root.xpath("//dc:identifier/text()", namespaces=NS)
+        assert f"http://testserver/documents/{rid}" in ids
 
 
 def test_both_clients_raise_the_protocol_errors(oai_url):

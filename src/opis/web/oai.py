@@ -200,7 +200,8 @@ def _page_size(config: OAIConfig) -> int:
 
 def oai_router(get_store: Callable[[], Any], *, path: str = "/oai", secret: bytes | str | None = None,
                config: OAIConfig | None = None) -> APIRouter:
-    """An APIRouter serving OAI-PMH 2.0 at `path` over the store `get_store()` returns."""
+    """An APIRouter serving OAI-PMH 2.0 at `path` over the store `get_store()` returns.
+    Include it as it is (endpoint `/oai`), or with `path=""` under `prefix="/oai"`."""
     config = config or OAIConfig(
         repository_name=os.environ.get("OPIS_OAI_REPOSITORY_NAME", "opis archive"),
         repository_identifier=os.environ.get("OPIS_OAI_REPOSITORY_ID", "opis"),
@@ -218,7 +219,7 @@ def oai_router(get_store: Callable[[], Any], *, path: str = "/oai", secret: byte
             body = (await request.body()).decode("utf-8", "replace")
             pairs += parse_qsl(body, keep_blank_values=True)
         base_url = str(request.url.replace(query=""))
-        site = base_url[: -len(path)] if path and base_url.endswith(path) else base_url.rstrip("/")
+        site = str(request.base_url).rstrip("/")  # the app's root, wherever the router is mounted
         cfg = config if config.record_url else _with_site(config, site)
         xml = handle(pairs, base_url, get_store(), cfg, tokens, prefix)
         return Response(xml, media_type="text/xml; charset=utf-8")
