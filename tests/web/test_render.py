@@ -97,3 +97,14 @@ def test_suspects_from_values_render_with_their_suggestion():
         html = str(macros.text_nodes(nodes))
         assert '<span class="suspect" title="uncertain reading (perhaps “Микоян&#34;&gt;&lt;script&gt;”)">Мимозн</span>' in html
         assert "<script>" not in html
+
+
+def test_install_fonts_copies_what_exists(tmp_path):
+    from opis.web.fonts import FILES, install_fonts
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / FILES[0]).write_bytes(b"font")
+    copied = install_fonts(src, tmp_path / "out")
+    assert [p.name for p in copied] == [FILES[0]] and (tmp_path / "out" / FILES[0]).read_bytes() == b"font"
+    assert install_fonts(tmp_path / "nothing", tmp_path / "out2") == []

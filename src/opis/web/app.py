@@ -31,7 +31,7 @@ from opis.search.engine import search as run_search
 from opis.search.query import QueryError
 from opis.store.repository import Store
 from opis.export import citations
-from opis.web import queries, schemas
+from opis.web import fonts, queries, schemas
 from opis.web.chart import year_bars
 from opis.web.present import (
     CLASSIFICATIONS,
@@ -61,8 +61,8 @@ FACET_TITLES = {"year": "Year", "person": "People", "organization": "Organisatio
                 "collection": "Collection"}
 LIST_FILTERS = ("doc_type", "classification", "language", "collection", "person", "org", "place")
 # fonts served from the package, else from the system's DejaVu (fonts-dejavu-core)
-FONT_DIRS = (HERE / "static" / "fonts", Path("/usr/share/fonts/truetype/dejavu"))
-FONTS = ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf", "DejaVuSerif-BoldItalic.ttf")
+FONT_DIRS = (fonts.TARGET, fonts.SYSTEM)
+FONTS = fonts.FILES
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
