@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import re
 
-from opis.extract.lines import Layout, Line, is_folio, is_prose, layout, value, words
-from opis.extract.people import Party, body, resolve, split_addressees
+from opis.extract.lines import Layout, Line, despace, is_folio, is_prose, layout, value, words
+from opis.extract.people import Party, body, organisation, resolve, split_addressees
 from opis.extract.place import place_name
 from opis.model import Value
 
 ADDRESSEE = re.compile(
     r"^\s*\**(?P<lead>(?:(?:Председателю|Министру|Секретарю|Первому секретарю)[^\n]*?)?"
-    r"(?:Товарищу|Товарищам|Тов\.|Т\.\s*т\.|Тт\.|To Comrades?|To:|TO:|To)\s+)(?P<names>.+?)\s*\**$")
+    r"(?:[Тт]оварищу|[Тт]оварищам|Тов\.|Т\.\s*т\.|Тт\.|To Comrades?|To:|TO:|To)\s+)(?P<names>.+?)\s*\**$")
 # "Москва, ЦК КПСС." / "ПЕКИН, СОВПОСОЛУ тов. РОЩИНУ" / "Москва, МИД СССР, тов. ГРОМЫКО А.А."
-DESTINATION = re.compile(r"^\s*(?P<place>[А-ЯЁA-Z][а-яёa-zА-ЯЁA-Z\-]+)\s*,\s*(?P<rest>.{2,120}?)\.?\s*$")
+DESTINATION = re.compile(r"^\s*(?P<place>[А-ЯЁA-Z][а-яёa-zА-ЯЁA-Z\-]+)\s*[,.]\s*(?P<rest>.{2,120}?)\.?\s*$")
 # a person named inside a line by a title: "для передачи тов. Мао Цзэдуну"
 TITLED = re.compile(r"(?:товарищу|товарищам|тов\.|т\.\s*т\.|т\.)\s*(?P<name>[А-ЯЁ][^,;]*?)\s*(?:[,;]|$)",
                     re.I)
@@ -50,8 +50,23 @@ _ABBR = re.compile(r"\b[БВГДЖЗЙКЛМНПРСТФХЦЧШЩ]{2,}\b|\b(?:U
 # a position title and the name on one line: "Министр иностранных дел СССР В. Молотов"
 TRAILING_SIGNATURE = re.compile(r"\s(?P<sig>(?:[A-ZА-ЯЁ]\.\s*){1,2}[A-ZА-ЯЁ][a-zа-яё\-]+)\s*(?:/[^/]*/)?\s*\.?\s*$")
 SIGNED_FULL = re.compile(r"^\s*(?:\(signed\)|/s/|\(подпись\))\s*(?P<sig>.+?)\s*$", re.I)
-DRAFTED = re.compile(r"^\s*(?:Drafted\s+by|Recorded\s+by|Запись\s+составил\w*|Записал\w*)\s*:?\s*(?P<sig>.*?)\s*$",
+DRAFTED = re.compile(r"^\s*(?:Drafted(?:\s+by)?|Recorded\s+by|Запись\s+составил\w*|Записал\w*)\s*:?\s*(?P<sig>.*?)\s*$",
                      re.I)
+# the office-symbol form of an American drafting line: "EUR/SOV:TWSimons, Jr."
+OFFICE_SYMBOL = re.compile(r"^(?:[A-Z]{1,6}(?:/[A-Z]{1,6})*:)?(?P<ini>[A-Z]{1,3})(?P<sur>[A-Z][a-z][\w\-']+)(?:,?\s*(?:Jr|Sr)\.?)?$")
+# a position alone ("Секретарь Коллегии", "Secretary of the Board") does not sign
+POSITION = re.compile(r"^\s*(?:секретар\w*|председател\w*|заведующ\w*|посол|посла|министр\w*|заместител\w*|"
+                      r"начальник\w*|советник\w*|консул\w*|член\w*|помощник\w*|референт\w*|"
+                      r"secretary|ambassador|minister|chairman|director|counsel+or|president|chargé)\b", re.I)
+# a FROM: field that names a post or an office, not the person who wrote
+POST = re.compile(r"embassy|amembassy|consulate|amconsul|legation|mission|department|ministry|"
+                  r"посольств|консульств|министерств|миссия", re.I)
+# a news agency's dateline: "Москва, 7 июня 1955 г. (ТАСС)."
+DATELINE_AGENCY = re.compile(r"^\s*[А-ЯЁA-Z][\w\-]+,\s*[^\n]{4,40}?\((?P<agency>ТАСС|TASS|Синьхуа|Xinhua|Reuters)\)")
+# a British document: "Foreign Office", "His Majesty's Government"
+BRITISH = re.compile(r"Foreign\s+Office|F\.O\.|(?:His|Her)\s+Majesty's|Whitehall|Downing\s+Street")
+# a person named inside a multi-line address block after the office: "Comrade L. I. Brezhnev"
+ADDRESS_PERSON = re.compile(r"^\s*(?:Comrade|Mr\.|Mrs\.|Herr|Monsieur|M\.|Sir|[Тт]оварищу|тов\.)\s+(?P<n>[A-ZА-ЯЁ].+?)\s*[,.]?\s*$")
 # what follows a signature but is not one: copy notes, certification, distribution
 NOT_SIGNATURE = re.compile(r"верно|экз|разослано|distribution|copy|copies|отп\.|в дело|cleared|"
                            r"approved|attachment|приложение|перевод", re.I)
@@ -62,7 +77,9 @@ TASS_SAYS = re.compile(r"ТАСС\s+уполномочен\w*\s+заявить|T
 # the body that decided or met: "заседания Бюро Президиума ЦК от ...", "из решения ..."
 DECIDING = re.compile(r"(?:заседани[яе]|решени[яе]|постановлени[яе]|meeting\s+of\s+the)\s+"
                       r"(?P<body>[^\n]+?)(?=\s+от\s|\s+of\s+\d|,|\s*\d|\s*$)", re.I)
-BODY_HEAD = re.compile(r"Выписка|ВЫПИСКА|ПРОТОКОЛ|Протокол|ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ|Extract|EXTRACT|MINUTES|Minutes")
+BODY_HEAD = re.compile(r"Выписка|ВЫПИСКА|ПРОТОКОЛ|Протокол|ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ|Extract|EXTRACT|MINUTES|Minutes|"
+                       r"MEMORANDUM OF DISCUSSION|Memorandum of Discussion|RECORD OF (?:THE )?MEETING OF|"
+                       r"Record of (?:the )?Meeting of")
 # a heading word that the deciding body's name completes on the next line
 DECISION_WORD = re.compile(r"^\s*(?:ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ|ПРОТОКОЛ(?:\s*№\s*\S+)?|ПРОТОКОЛЬНАЯ ЗАПИСЬ|ВЫПИСКА)\s*$")
 # heading words after which the next line completes the heading, not an address
@@ -76,13 +93,17 @@ HEADING_PERSON = [
     re.compile(r"(?:товарища|тов\.)\s+(?P<p>[А-ЯЁ][А-ЯЁа-яё\-]+(?:\s+[А-ЯЁ]\.\s*[А-ЯЁ]\.)?)"),
     re.compile(r"дневника\s+(?:посла\s+СССР\s+в\s+\S+\s+)?(?P<p>(?:[А-ЯЁ]\.\s*){0,2}[А-ЯЁ][А-ЯЁа-яё\-]+(?:\s+[А-ЯЁ]\.\s*[А-ЯЁ]\.)?)",
                re.I),
-    re.compile(r"(?:speech|statement|address|remarks)\s+by\s+(?:comrade\s+)?(?P<p>.+?)"
+    re.compile(r"(?:speech|statement|address|remarks)\s+(?:by|for)\s+(?:comrade\s+)?(?P<p>.+?)"
                r"(?=\s+(?:AT|ON|IN|TO|BEFORE|CONCERNING)\s|\n|$)", re.I),
     re.compile(r"diary\s+of\s+(?P<p>.+?)(?=\n|$)", re.I),
 ]
 COMPOSED_BY = re.compile(r"(?:Справка|Записка|Информация)\s+составлен[аоы]?\s+(?P<b>[^.\n]+)", re.I)
 SENT_HEADINGS = re.compile(r"^\s*(?:ЗАЯВЛЕНИЕ|СТЕНОГРАММА|РЕЧЬ|ВЫСТУПЛЕНИЕ|ИЗ ДНЕВНИКА|Из дневника|SPEECH|STATEMENT|"
-                           r"From the diary|Diary)")
+                           r"From the diary|Diary|(?:Draft\s+)?(?:Statement|Speech|Remarks|Address)\s+(?:by|for)\b)", re.I)
+# the holder of an office named in brackets after it: "the Secretary of State (Mr. Bevin)"
+HOLDER = re.compile(r"^\s*\((?:Mr\.?|Mrs\.?|Sir|M\.|Herr)?\s*(?P<n>[A-Z][\w\-']+(?:\s+[A-Z][\w\-']+)?)\)")
+# the kind of document an issuing body's letterhead stands above (an unsigned справка)
+ISSUED_HEADING = re.compile(r"^\s*(?:СПРАВКА|ИНФОРМАЦИЯ|ОБЗОР|ОТЧЕТ|INFORMATION|BACKGROUND\s+NOTE|Справка)\b")
 
 
 # names in signature and address positions: the authority may trust a surname alone there
@@ -145,9 +166,13 @@ def recipients(lay: Layout) -> list[Value]:
     out = _Collector("recipient")
     text = lay.text
     head = _opening(lay, 15)
+    after = [x for x in lay.lines if not x.blank and (not head or x.start > head[-1].start)][:1]
+    if after and ADDRESS_LINE.match(after[0].text):
+        head.append(after[0])  # "To the Embassy ..., for Ambassador Liu Xiao:" is long, yet no sentence
     english = _english(text)
     stamps_done = False
     letterhead_seen = False
+    consumed: set[int] = set()
     for k, ln in enumerate(head):
         s = ln.text
         if re.search(r"Пролетарии всех стран", s):
@@ -161,10 +186,25 @@ def recipients(lay: Layout) -> list[Value]:
             for part, a, b in _parts(ft.group("r"), ln.start + ft.start("r")):
                 out.add(resolve(TITLES_EN.sub("", part), context=SIGNED), part, a, b, "rule:heading_to", 0.8)
             continue
+        if k in consumed:
+            continue
         m = ADDRESSEE.match(s)
         if m and len(words(m.group("names"))) <= 12:
-            for part, a, b in _parts(m.group("names"), ln.start + m.start("names")):
-                out.add(resolve(part, context=SIGNED, case="datv"), part, a, b, "rule:addressee", 0.9)
+            if re.match(r"the\s", m.group("names"), re.I):
+                # "To the General Secretary ... / Comrade L. I. Brezhnev": the office is
+                # recorded only when no one is named under it
+                held = _office_holder(head, k)
+                if held is not None:
+                    x, pm = held
+                    consumed.update(range(k + 1, head.index(x) + 1))
+                    out.add(resolve(pm.group("n"), context=SIGNED, case="datv"), pm.group("n"),
+                            x.start + pm.start("n"), x.start + pm.end("n"), "rule:addressee_block", 0.85)
+                    continue
+            parts = _parts(m.group("names"), ln.start + m.start("names"))
+            for part, a, b in parts:
+                if len(parts) > 1 and re.fullmatch(r"[A-Za-z\-]+\.?", part) and place_name(part.strip(" .")):
+                    continue  # "THE DEPARTMENT OF STATE, WASHINGTON": the city is where, not who
+                out.add(resolve(_untitled(part), context=SIGNED, case="datv"), part, a, b, "rule:addressee", 0.9)
             continue
         f = FOR_LINE.match(s)
         if f:
@@ -187,7 +227,42 @@ def recipients(lay: Layout) -> list[Value]:
             for t in TITLED.finditer(s):
                 out.add(resolve(t.group("name"), context=SIGNED, case="datv"), t.group("name"),
                         ln.start + t.start("name"), ln.start + t.end("name"), "rule:transmit_to", 0.8)
+    if BRITISH.search("\n".join(x.text for x in head)):
+        return [_british_office(v) for v in out.values]
     return out.values
+
+
+# an address line closed by a colon, however long
+ADDRESS_LINE = re.compile(r"^\s*(?:To|TO)\s+[^.!?]{3,150}:\s*$")
+# an English title before a name in an address: "for Ambassador Liu Xiao", "President Kennedy"
+_EN_TITLE = re.compile(r"^(?:for\s+)?(?:(?:Vice|Deputy|President|Chairman|Premier|Secretary|Ambassador|Minister|Foreign\s+Minister|"
+                       r"Comrade|Mr\.|Mrs\.|General|Marshal)\s+)+(?=[A-Z][a-z])")
+
+
+def _untitled(part: str) -> str:
+    return _EN_TITLE.sub("", part) if re.match(r"[A-Za-z]", part) else part
+
+
+def _office_holder(head: list[Line], k: int) -> tuple[Line, re.Match[str]] | None:
+    """The person named on one of the address lines under an office ("Comrade ...")."""
+    for x in head[k + 1:k + 4]:
+        pm = ADDRESS_PERSON.match(x.text)
+        if pm:
+            return x, pm
+        if is_prose(x.text) or re.match(r"^\s*(?:Dear|Дорог|Уважаем)", x.text):
+            return None
+    return None
+
+
+def _british_office(v: Value) -> Value:
+    """In a British document "Secretary of State" addressed by the Foreign Office is the
+    Foreign Secretary, not the American Secretary of State."""
+    if v.value.get("name") != "Государственный секретарь США":
+        return v
+    v.value = {"name": "Министр иностранных дел Великобритании", "name_en": "Foreign Secretary",
+               "authority_id": None, "kind": "body"}
+    v.method = v.method.replace("rule:body", "rule:british_office")
+    return v
 
 
 def _english_date(s: str) -> bool:
@@ -212,7 +287,7 @@ def _destination(out: _Collector, ln: Line, d: re.Match[str], text: str) -> None
         p = piece.strip()
         if not p:
             continue
-        found = body(p)
+        found = organisation(p)
         if found is not None:
             out.add(found, p, a, a + len(p), "rule:destination", 0.85)
             continue
@@ -238,53 +313,73 @@ def destination(lay: Layout) -> list[Value]:
     return []
 
 
+def _segments(ln: Line) -> list[tuple[int, str]]:
+    """Parts of a closing line that may each be a signature, with their offsets in the
+    line: a date typed on the line is blanked out ("12.IV.66      ЩЕРБАКОВ") and wide gaps
+    separate co-signatories ("А. Громыко            Ю. Андропов")."""
+    from opis.extract.dates import find_dates
+
+    s = ln.text
+    for d in find_dates(s):
+        s = s[:d.start] + " " * (d.end - d.start) + s[d.end:]
+    return [(m.start(), m.group(0)) for m in re.finditer(r"\S+(?:\s{1,2}\S+)*", s)]
+
+
 def _signature_lines(lay: Layout) -> list[tuple[str, int, int]]:
     """Signatures in the closing block: (line, start, end of the name)."""
     out = []
     for ln in lay.tail[:8]:
-        s = ln.text
-        dr = DRAFTED.match(s)
+        dr = DRAFTED.match(ln.text)
         if dr:
-            if re.search(r"[A-Za-zА-Яа-яЁё]{2,}", dr.group("sig")):
-                out.append((s.strip(), ln.start + dr.start("sig"), ln.start + dr.end("sig")))
+            sig = dr.group("sig")
+            if re.search(r"[A-Za-zА-Яа-яЁё]{2,}", sig):
+                a = ln.start + dr.start("sig")
+                out.append((ln.text.strip(), a, a + len(sig)))
             else:
                 out.append(("", ln.start, ln.start))  # the recorder is not known
             continue
-        if re.search(r"разослано|distribution", s, re.I):
+        if re.search(r"разослано|distribution", ln.text, re.I):
             break
-        if NOT_SIGNATURE.search(s) or is_folio(s):
+        if NOT_SIGNATURE.search(ln.text) or is_folio(ln.text):
             continue
-        m = SIGNED_FULL.match(s) or SIGNATURE.match(s)
-        if m and _ABBR.search(m.group("sig")):
-            m = None
-        if m is None and len(words(s)) <= 10:
-            m = TRAILING_SIGNATURE.search(s)
-        if m:
-            sig = m.group("sig").strip()
-            if place_name(sig) and sig.isalpha() and not sig.isupper():
-                continue  # a city alone ("Бухарест") closes the document, it does not sign it
-            out.append((s.strip(), ln.start + m.start("sig"), ln.start + m.end("sig")))
-            continue
-        whole = body(s)
-        if whole is not None:
-            out.append((s.strip(), ln.start + len(s) - len(s.lstrip()), ln.end))
+        for a, s in _segments(ln):
+            found = _signature(s)
+            if found is not None:
+                out.append((ln.text.strip(), ln.start + a + found[0], ln.start + a + found[1]))
     return out
+
+
+def _signature(s: str) -> tuple[int, int] | None:
+    """Offsets of the name if `s` (a closing line or part of one) is a signature."""
+    m = SIGNED_FULL.match(s) or SIGNATURE.match(s)
+    if m and (_ABBR.search(m.group("sig")) or POSITION.match(m.group("sig"))):
+        m = None
+    if m is None and len(words(s)) <= 10:
+        m = TRAILING_SIGNATURE.search(s)
+    if m:
+        sig = m.group("sig").strip()
+        if place_name(sig) and sig.isalpha() and not sig.isupper():
+            return None  # a city alone ("Бухарест") closes the document, it does not sign it
+        return m.start("sig"), m.start("sig") + len(m.group("sig").rstrip())
+    if body(s) is not None:
+        return len(s) - len(s.lstrip()), len(s.rstrip())
+    return None
 
 
 def _heading_body(lay: Layout) -> Value | None:
     """A protocol extract, minutes or decision is authored by the body that met."""
     block = [ln for ln in lay.lines if not ln.blank][:10]
     for i, ln in enumerate(block):
-        if not BODY_HEAD.search(ln.text):
+        if not BODY_HEAD.search(despace(ln.text)):
             continue
         for cand in block[i:i + 3]:
             m = DECIDING.search(cand.text)
             if m:
-                party = body(m.group("body"), loose=True)
+                party = organisation(m.group("body"))
                 if party is not None:
                     a, b = cand.start + m.start("body"), cand.start + m.end("body")
                     return _party_value("author", party, lay.text[a:b], a, b, "rule:deciding_body", 0.9)
-        if DECISION_WORD.match(ln.text) and i + 1 < len(block) and re.match(r"\s*[А-ЯЁ]", block[i + 1].text):
+        if DECISION_WORD.match(despace(ln.text)) and i + 1 < len(block) and re.match(r"\s*[А-ЯЁ]", block[i + 1].text):
             # "ПОСТАНОВЛЕНИЕ / Президиума ЦК КПСС": the body completes the heading
             nxt = block[i + 1]
             party = body(nxt.text, loose=True)
@@ -305,6 +400,9 @@ def _heading_person(lay: Layout, opening: list[Line]) -> Value | None:
             m = pattern.search(joined) or pattern.search(joined.replace("\n", " "))
             if m:
                 name = m.group("p").strip(" .,")
+                holder = HOLDER.match(joined[m.end("p"):]) or HOLDER.match(joined.replace("\n", " ")[m.end("p"):])
+                if holder:
+                    name = holder.group("n")  # "the Secretary of State (Mr. Bevin)": the holder speaks
                 party = body(name) or resolve(name, type="PER", context=SIGNED, case="gent")
                 if party is not None:
                     start = lay.text.find(name, ln.start)
@@ -346,9 +444,9 @@ def authors(lay: Layout) -> list[Value]:
     for ln in opening:
         f = FROM_LINE.match(ln.text)
         if f:
-            first = f.group("names").split(",")[0].strip()
-            if len(first.split()) == 1 and re.match(r"[A-Za-z]", first):
-                continue  # a cable's FROM: is the post (a city), not a person
+            first = re.split(r",|\s{3,}", f.group("names"))[0].strip()
+            if len(first.split()) == 1 and re.match(r"[A-Za-z]", first) or POST.search(first):
+                continue  # a cable's or despatch's FROM: is the post, not a person
             out.add(resolve(first, context=SIGNED), first, ln.start + f.start("names"),
                     ln.start + f.start("names") + len(first), "rule:from", 0.85)
         ft = FROM_TO.match(ln.text)
@@ -367,9 +465,9 @@ def authors(lay: Layout) -> list[Value]:
         if a == b:
             return signed  # "Запись составил [illegible]": the recorder is not known
         line_no = text.count("\n", 0, a)
-        if signed and line_no != last_line + 1:
-            break  # co-signatories sign on the lines right below one another
-        party = resolve(text[a:b], context=SIGNED, case="nomn")
+        if signed and line_no not in (last_line, last_line + 1):
+            break  # co-signatories sign side by side or on the lines right below one another
+        party = resolve(_drafter(text[a:b]), context=SIGNED, case="nomn")
         if party is None:
             continue
         signed.append(_party_value("author", party, text[a:b], a, b, "rule:signature", 0.85))
@@ -378,6 +476,9 @@ def authors(lay: Layout) -> list[Value]:
         last_line = line_no
     if signed:
         return signed
+    issued = _issuing_body(opening)
+    if issued:
+        return [issued]
     c = COMPOSED_BY.search(text)
     if c:
         party = body(c.group("b"), loose=True)
@@ -387,7 +488,41 @@ def authors(lay: Layout) -> list[Value]:
     m = TASS_SAYS.search(text)
     if m:
         return [_tass(m.start(), m.end(), m.group(0), 0.8)]
+    for ln in opening:
+        d = DATELINE_AGENCY.match(ln.text)
+        if d:
+            # a news item datelined by an agency is the agency's
+            a, b = ln.start + d.start("agency"), ln.start + d.end("agency")
+            party = body(d.group("agency")) or organisation(d.group("agency"))
+            if party is not None:
+                return [_party_value("author", party, d.group("agency"), a, b, "rule:agency_dateline", 0.75)]
     return []
+
+
+def _drafter(sig: str) -> str:
+    """The name in an American drafting line's office-symbol form: "EUR/SOV:TWSimons, Jr."
+    -> "T. W. Simons"; other signatures are returned as written."""
+    m = OFFICE_SYMBOL.match(sig.strip())
+    if not m:
+        return sig
+    return " ".join(f"{c}." for c in m.group("ini")) + " " + m.group("sur")
+
+
+def _issuing_body(opening: list[Line]) -> Value | None:
+    """An unsigned справка or information note is by the body whose name stands above its
+    heading word, as a letterhead ("Международный отдел ЦК КПСС / СПРАВКА")."""
+    for i, ln in enumerate(opening):
+        if not ISSUED_HEADING.match(ln.text):
+            continue
+        for above in reversed(opening[max(0, i - 3):i]):
+            if _stamp(above.text) or ADDRESSEE.match(above.text):
+                continue
+            party = organisation(above.text)
+            if party is not None:
+                a = above.start + len(above.text) - len(above.text.lstrip())
+                return _party_value("author", party, above.stripped, a, above.end, "rule:letterhead", 0.75)
+        return None
+    return None
 
 
 def _tass(start: int, end: int, as_written: str, confidence: float) -> Value:

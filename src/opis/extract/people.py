@@ -72,7 +72,8 @@ _ABBREVIATIONS: list[tuple[str, str]] = [
     (r"политическ\w+\s+бюро", "Политбюро"),
 ]
 # organs whose names are canonical even when the authority does not list them
-_ORGAN = re.compile(r"\b(?:ЦК|Политбюро|Президиум|Секретариат|Пленум|МИД|отдел|Посольство|Министерство)\b")
+_ORGAN = re.compile(r"\b(?:ЦК|Политбюро|Президиум|Секретариат|Пленум|МИД|НКИД|Коллегия|отдел|Посольство|"
+                    r"Министерство)\b")
 
 
 # the one pseudonym every reader of Stalin's cables needs
@@ -88,21 +89,33 @@ _SIGNED = re.compile(r"\(signed\)|/s/|\(подпись\)|/подпись/", re.I
 
 def inflect_head(phrase: str, case: str) -> str:
     """Put the head noun phrase of a body's name into `case` ("Президент США" ->
-    "Президенту США"); the words after the head noun and abbreviations stay as they are."""
+    "Президенту США"); the words after the head noun and abbreviations stay as they are.
+    Adjectives before the head noun agree with it in gender and number
+    ("Международного отдела" -> "Международный отдел", not "Международное")."""
     words = phrase.split()
-    out: list[str] = []
-    for i, w in enumerate(words):
+    parses = []
+    for w in words:
         if w.isupper() or not re.match(r"[А-Яа-яЁё]", w):
-            out += words[i:]
             break
-        p = _morph().parse(w.lower())[0]
-        form = p.inflect({case}) if "NOUN" in p.tag or "ADJF" in p.tag else None
+        parses.append(_morph().parse(w.lower())[0])
+        if "NOUN" in parses[-1].tag:
+            break
+    head = parses[-1] if parses and "NOUN" in parses[-1].tag else None
+    agree: set[str] = set()
+    if head is not None:
+        number = head.tag.number or "sing"
+        agree = {number} | ({head.tag.gender} if number == "sing" and head.tag.gender else set())
+    out: list[str] = []
+    for i, p in enumerate(parses):
+        w = words[i]
+        form = None
+        if "NOUN" in p.tag:
+            form = p.inflect({case})
+        elif "ADJF" in p.tag:
+            form = p.inflect({case} | agree) or p.inflect({case})
         new = form.word if form else w.lower()
         out.append(new[:1].upper() + new[1:] if i == 0 else new)
-        if "NOUN" in p.tag:
-            out += words[i + 1:]
-            break
-    return " ".join(out)
+    return " ".join(out + words[len(parses):])
 
 
 def normalize_body(phrase: str, soviet: bool = True) -> str:
@@ -113,12 +126,28 @@ def normalize_body(phrase: str, soviet: bool = True) -> str:
     s = " ".join(phrase.strip(" .,:;*").split())
     if not re.search(r"[А-Яа-яЁё]", s):
         return s
+    s = _uncap(s)
     for pattern, abbr in _ABBREVIATIONS:
         s = re.sub(pattern, abbr, s, flags=re.I)
     s = inflect_head(s, "nomn")
     if soviet and re.search(r"\bЦК$", s):
         s += " КПСС"
     return s
+
+
+def _uncap(phrase: str) -> str:
+    """A heading typed in capitals ("ПРЕЗИДИУМА ВЕРХОВНОГО СОВЕТА СССР") with its words
+    capitalised, so the head noun can be declined; abbreviations (ЦК, КПСС, МИД, ТАСС)
+    stay as they are."""
+    out = []
+    for w in phrase.split():
+        # ТАСС, МИД, КПСС have at most one vowel in a short word: abbreviations
+        if w.isupper() and re.fullmatch(r"[А-ЯЁ\-]+", w) and (len(_VOWELS.findall(w)) >= 2 or len(w) >= 6):
+            p = _morph().parse(w.lower())[0]
+            if p.is_known and "Abbr" not in p.tag:
+                w = w[:1] + w[1:].lower()
+        out.append(w)
+    return " ".join(out)
 
 
 def body(as_written: str, loose: bool = False) -> Party | None:
@@ -136,6 +165,28 @@ def body(as_written: str, loose: bool = False) -> Party | None:
     if loose and _ORGAN.search(norm):
         return _linked_body(Party(norm, None, None, "body", "rule:body.normalized"))
     return None
+
+
+def organisation(as_written: str) -> Party | None:
+    """A body named by a whole phrase: the table, an organ by its normalised name, or an
+    organisation the authority file knows (in either language: "National Security
+    Council")."""
+    found = body(as_written, loose=True)
+    if found is not None:
+        return found
+    s = " ".join(as_written.strip(" .,:;*").split())
+    s = re.sub(r"^(?:the)\s+", "", s, flags=re.I)
+    auth = _authority()
+    if auth is None or len(s) < 4:
+        return None
+    try:
+        link = auth.link(s, type="ORG")
+    except Exception:
+        return None
+    if link is None or link.score < 0.8:
+        return None
+    e = link.entry
+    return Party(e.name, e.en, e.id, "body", "authority")
 
 
 def _linked_body(party: Party) -> Party:
@@ -294,16 +345,27 @@ def resolve(as_written: str, type: str | None = None, context: dict | str | None
     found = body(s)
     auth = _authority()
     if auth is not None:
-        try:
-            link = auth.link(s, type=type, context=context)
-        except Exception:
-            link = None
+        link = None
+        oblique = case not in (None, "nomn") and found is None and type in (None, "PER")
+        nom = nominative(s, case) if oblique else None
+        if nom:
+            # the place tells the case ("Из дневника В.С. Семенова"): the nominative is
+            # what the authority lists, and the written form may be another person's
+            # nominative ("Семенова")
+            link = _link(auth, nom, type, context)
+        if link is None:
+            link = _link(auth, s, type, context)
+            written = _fallback_nominative(s, "nomn")
+            if link is not None and nom and nom != written and link.entry.name == written:
+                link = None
         if link is None and found is None:
             # the authority may know the bare surname better than the phrase
             try:
                 link = auth.link(nominative(s, case), type=type, context=context)
             except Exception:
                 link = None
+        if link is not None and link.entry.type == "LOC" and type != "LOC":
+            link = None  # a party is a person or a body: "the Delegation in Geneva" is not Geneva
         if link is not None:
             entry = link.entry
             kind = "person" if getattr(entry, "type", "PER") == "PER" else "body"
@@ -320,6 +382,8 @@ def resolve(as_written: str, type: str | None = None, context: dict | str | None
         if key in _PSEUDONYMS:
             real = _PSEUDONYMS[key]
             return Party(real, _EN_FALLBACK.get(real), None, "person", "rule:pseudonym")
+    if re.search(r"\b(?:the|of|in|for|to|and|on|at)\b", bare):
+        return None  # "the Embassy in the Soviet Union" is a phrase, not a person's name
     if re.fullmatch(r"[A-Za-z\u00C0-\u024F .\-']+", bare):
         # a Latin-script name without an authority entry stays as written
         latin = " ".join(w.capitalize() if w.isupper() else w for w in
@@ -329,6 +393,13 @@ def resolve(as_written: str, type: str | None = None, context: dict | str | None
     if not re.match(r"[A-ZА-ЯЁ]", name):
         return None
     return Party(name, None, None, "person", "pymorphy3", _initials(s))
+
+
+def _link(auth, text: str, type: str | None, context):
+    try:
+        return auth.link(text, type=type, context=context)
+    except Exception:
+        return None
 
 
 def _initials(text: str, surname: str | None = None) -> str | None:

@@ -1,0 +1,98 @@
+"""Authors and recipients in layouts beyond the development set: signatures beside dates
+or each other, bodies in capitals or letter-spaced headings, offices and their holders,
+agency datelines, letterheads, American drafting lines and British offices."""
+
+import pytest
+
+from opis.extract.lines import layout
+from opis.extract.parties import _drafter, authors, recipients
+from opis.extract.people import resolve
+
+PROSE = "Переговоры о поставках оборудования продолжались весь день и закончились подписанием протокола.\n"
+PROSE_EN = "The talks on the exchange of exhibitions went on all day and ended with an agreed text.\n"
+
+
+def names(values, field="author"):
+    return sorted(v.value["name"] for v in values if v.field == field)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a signature typed on the date line
+    ("ШИФРТЕЛЕГРАММА\n\nЦК КПСС\n\n" + PROSE + "\n5.III.58                          ПОНОМАРЕНКО\n",
+     ["Пономаренко"]),
+    # co-signatories side by side
+    ("ЦК КПСС\n\n" + PROSE + "\nМ. Суслов                   Б. Пономарев\n\n12 мая 1962 г.\n",
+     ["Пономарев", "Суслов"]),
+    # the deciding body in capitals under the heading word
+    ("Строго секретно\n\nПОСТАНОВЛЕНИЕ\nСЕКРЕТАРИАТА ЦК КПСС\n\nот 4 мая 1959 года\n\n" + PROSE,
+     ["Секретариат ЦК КПСС"]),
+    # a letter-spaced protocol of a collegium; its secretary is a clerk, not an author
+    ("Секретно\n\nП Р О Т О К О Л  № 3\nзаседания Коллегии Министерства иностранных дел СССР\n\n"
+     + PROSE + "\nСекретарь Коллегии\n", ["Коллегия МИД СССР"]),
+    # a position without a name signs nothing
+    ("Товарищу МИКОЯНУ А.И.\n\n" + PROSE + "\nСекретарь парткома\n", []),
+    # a diary's keeper is named in the genitive
+    ("Из дневника В. С. Семенова\n\n3 марта 1955 г.\n\n" + PROSE, ["Семенов"]),
+    # a speech prepared for an office holder named in brackets
+    ("Draft Speech for the Foreign Secretary\n(Mr. Eden)\nat the Dinner of the Pilgrims Society\n\n" + PROSE_EN,
+     ["Иден"]),
+    # a statement headed by an office without a name
+    ("DRAFT\n\nSTATEMENT BY THE PRESIDENT\n\n" + PROSE_EN, ["Президент США"]),
+    # a news item datelined by TASS, without the word in a heading or signature
+    ("ПРИЕМ В КРЕМЛЕ\n\nМосква, 3 мая 1957 г. (ТАСС).\n\n" + PROSE, ["ТАСС"]),
+    # an unsigned справка is by the body whose name stands above it
+    ("Для служебного пользования\n\nДальневосточный отдел МИД СССР\n\nСПРАВКА\nо торговле с КНР\n\n" + PROSE,
+     ["Дальневосточный отдел МИД СССР"]),
+    # minutes of a body's meeting, American style
+    ("TOP SECRET\n\nMEMORANDUM OF DISCUSSION AT THE 250TH MEETING OF THE NATIONAL SECURITY COUNCIL\n\n"
+     + PROSE_EN, ["Совет национальной безопасности США"]),
+    # a despatch's FROM: is the post; the ambassador signs it
+    ("CONFIDENTIAL\n\nFROM:  Amembassy MOSCOW          DESP. NO. 77\nTO:    THE DEPARTMENT OF STATE, WASHINGTON.\n\n"
+     + PROSE_EN + "\nLlewellyn E. Thompson\n", ["Томпсон"]),
+    # an American drafting line in office-symbol form
+    ("SECRET\n\nMEMORANDUM OF CONVERSATION\n\n" + PROSE_EN + "\nDrafted: EUR/SOV:LEThompson\nCleared: EUR:JSmith\n",
+     ["Томпсон"]),
+])
+def test_authors(text, expected):
+    found = authors(layout(text))
+    assert names(found) == expected
+    for v in found:
+        assert text[v.start:v.end] == v.as_written or v.as_written in text
+
+
+def test_a_secretary_is_never_an_author():
+    text = "Товарищу МИКОЯНУ А.И.\n\n" + PROSE + "\nСекретарь ЦК КПСС                (подпись)\n"
+    assert "Секретарь" not in names(authors(layout(text)))
+
+
+def test_drafting_line_names():
+    assert _drafter("EUR/EE:RHDavies, Jr.") == "R. H. Davies"
+    assert _drafter("А. Громыко") == "А. Громыко"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # destination city with a full stop, address word in lower case
+    ("ТЕЛЕГРАММА\n\nиз Лондона\n\nМОСКВА. НКИД СССР\nтоварищу ВЫШИНСКОМУ А.Я.\n\n" + PROSE,
+     ["Вышинский", "НКИД СССР"]),
+    # an office with its holder named below it: the holder
+    ("To the Chairman of the Council of Ministers\nof the Union of Soviet Socialist Republics\n"
+     "Comrade N. S. Khrushchev\nMoscow\n\nDear Comrade Chairman,\n\n" + PROSE_EN, ["Хрущев"]),
+    # the city after the addressee is where it went, not who
+    ("UNCLASSIFIED\n\nFROM:  Amembassy MOSCOW          DESP. NO. 77\nTO:    THE DEPARTMENT OF STATE, WASHINGTON.\n\n"
+     + PROSE_EN, ["Государственный департамент США"]),
+    # a British minute to the Secretary of State goes to the Foreign Secretary
+    ("CONFIDENTIAL\n\nForeign Office Minute\n\nSecretary of State\n\n" + PROSE_EN,
+     ["Министр иностранных дел Великобритании"]),
+    # a long address line closed by a colon, with a title before the name
+    ("Cable\n\nTo the Delegation in Geneva, for Vice Premier Chen Yi:\n\n" + PROSE_EN, ["Чэнь И"]),
+])
+def test_recipients(text, expected):
+    assert names(recipients(layout(text)), "recipient") == sorted(expected)
+
+
+def test_an_english_phrase_is_not_a_person():
+    assert resolve("the Embassy in Poland", context={"signature": True}) is None
+
+
+def test_an_oblique_surname_is_not_read_as_another_nominative():
+    assert resolve("В. С. Семенова", type="PER", context={"signature": True}, case="gent").name == "Семенов"
