@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 import rispy
@@ -466,3 +467,38 @@ def test_hit_links_to_its_passage(client, archive):
     for bad in ("5-2", "x", "1-2-3"):
         assert client.get(f"/documents/{archive.seed001}", params={"at": bad}).status_code == 400
     assert 'class="passage-link"' in client.get("/search", params={"q": KIM}).text
+
+
+class _Balance(HTMLParser):
+    """Every element opened is closed, in order (void elements aside)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+            "track", "wbr", "path", "rect", "line", "circle"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[tuple[str, tuple[int, int]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+        else:
+            self.errors.append((tag, self.getpos()))
+
+
+def test_pages_are_well_nested(client, archive):
+    urls = ["/", "/search", "/search?q=" + KIM, '/search?q="x', "/entities", "/nope",
+            f"/documents/{archive.seed001}?view=diplomatic", f"/documents/{archive.seed000}/3?view=diplomatic",
+            f"/documents/{archive.hostile}", f"/documents/{archive.hostile}?view=diplomatic"]
+    urls += [e["url"] for e in client.get("/entities.json").json()["entities"][:3]]
+    for url in urls:
+        p = _Balance()
+        p.feed(client.get(url).text)
+        assert not p.errors and not p.stack, (url, p.errors[:3], p.stack)
