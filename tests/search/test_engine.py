@@ -297,3 +297,38 @@ def test_search_raises_only_query_error_on_any_text(store, plain_record, text):
     except QueryError:
         return
     assert res.total == len(res.hits) <= 1
+
+
+OLD_LAYOUT = [  # the SQLite full-text layout of databases made before rows were keyed by document
+    "DROP TRIGGER paragraphs_fts_insert", "DROP TRIGGER paragraphs_fts_delete",
+    "DROP TRIGGER paragraphs_fts_update", "DROP TABLE paragraph_fts",
+    """CREATE VIRTUAL TABLE paragraph_fts USING fts5(lemmas, forms, translit,
+        content='paragraphs', content_rowid='id', tokenize="unicode61 remove_diacritics 0 tokenchars '-'")""",
+    """CREATE TRIGGER paragraphs_fts_insert AFTER INSERT ON paragraphs BEGIN
+        INSERT INTO paragraph_fts(rowid, lemmas, forms, translit)
+        VALUES (new.id, new.lemmas, new.forms, new.translit); END""",
+]
+
+
+def test_sqlite_older_full_text_layout_still_searches_and_rebuilds(tmp_path, plain_record):
+    from opis.store.repository import Store
+
+    with Store.open(tmp_path / "old.db") as store:
+        with store.engine.begin() as conn:
+            for ddl in OLD_LAYOUT:
+                conn.exec_driver_sql(ddl)
+        store.save_record(plain_record("m.txt", MALENKOV))
+        store.save_record(plain_record("k.txt", KIM))
+        queries = ("Маленкову протокола", "Ким -Микоян", '"Пальгунову выписка"', "Мухитдинов OR протокола")
+        before = [names(search(store, q)) for q in queries]
+        assert store.backend.keyed_by_document is False
+        assert before == [[("m.txt", 0)], [], [], [("k.txt", 0), ("m.txt", 0)]]
+        with store.engine.begin() as conn:
+            store.backend.rebuild(conn)
+            store.backend.integrity_check(conn)
+        assert [names(search(store, q)) for q in queries] == before
+        assert store.backend.keyed_by_document is True
+        store.save_record(plain_record("m.txt", "Новый текст."))  # triggers of the new layout
+        assert search(store, "Маленкову").total == 0 and search(store, "новый").total == 1
+        with store.engine.connect() as conn:
+            store.backend.integrity_check(conn)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from sqlalchemy.engine import Connection
+from sqlalchemy import Select
 from sqlalchemy.sql import Subquery
 
 from opis.search.query import Plan
@@ -25,9 +26,18 @@ class SearchBackend(Protocol):
         insert/delete of a paragraph row keeps them in step (triggers, generated
         columns); the store never has to call the backend when it writes."""
 
-    def candidates(self, plan: Plan) -> Subquery:
-        """A subquery with columns `paragraph_id`, `document_id` and `score` (higher is
-        better) for every paragraph the plan selects."""
+    def prepare(self, conn: Connection) -> None:
+        """Look at the database before building queries for it (e.g. which layout of the
+        full-text structures it has); called once per search."""
+
+    def candidates(self, plan: Plan, within: Select | None = None) -> Subquery:
+        """A subquery with columns `document_id`, `seq` (the paragraph in its document)
+        and `score` (higher is better) for every paragraph the plan selects; with `within` (a SELECT of document
+        ids), only for paragraphs of those documents, ranked only once they pass."""
+
+    def estimate(self, conn: Connection, plan: Plan, cap: int) -> int:
+        """How many paragraphs the plan selects, counted up to `cap`, cheaply (no
+        ranking): lets the engine start an AND with its rarest word."""
 
     def integrity_check(self, conn: Connection) -> None:
         """Raise if the full-text structures disagree with `paragraphs`."""

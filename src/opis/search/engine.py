@@ -65,6 +65,7 @@ from opis.search.query import (
     marks,
     parse,
 )
+from opis.model import PUBLIC, VISIBILITIES
 from opis.store.repository import Store, visible
 from opis.store.schema import documents, mentions, paragraphs, records
 
@@ -214,28 +215,82 @@ def _values(best: dict[int, float]) -> Select:
     return select(sq.c.document_id, sq.c.score)
 
 
-def _leaf_select(conn: Connection, store: Store, leaf: Leaf, conds: list[ColumnElement[bool]]) -> Select:
-    """(document_id, score) of every document holding the word or phrase."""
-    c = store.backend.candidates(leaf_plan(leaf))
-    if isinstance(leaf, Term):
+ESTIMATE_CAP = 5000  # paragraphs counted to find an AND's rarest word
+
+
+@dataclass
+class _Compiler:
+    """Turns a positive query tree into one SELECT of (document_id, score)."""
+
+    conn: Connection
+    store: Store
+    conds: list[ColumnElement[bool]]  # visibility and filters, for phrase checks
+    ctes: dict[Leaf, Any] = field(default_factory=dict)
+
+    def leaf(self, leaf: Leaf, within: Select | None = None) -> Select:
+        """(document_id, score) of every document holding the word or phrase; a word can
+        be limited to the documents of `within`."""
+        if isinstance(leaf, Phrase) or within is None:
+            if leaf not in self.ctes:
+                sql = self._term(leaf, None) if isinstance(leaf, Term) else self._phrase(leaf)
+                self.ctes[leaf] = sql.cte()
+            cte = self.ctes[leaf]
+            return select(cte.c.document_id, cte.c.score)
+        return self._term(leaf, within)
+
+    def _term(self, term: Term, within: Select | None) -> Select:
+        c = self.store.backend.candidates(leaf_plan(term), within)
         return select(c.c.document_id, func.max(c.c.score).label("score")).group_by(c.c.document_id)
-    # a phrase: check adjacency on the candidates of documents that can be shown at all
-    # (restricting a leaf to them changes nothing, as results are intersected with them)
-    rows = conn.execute(
-        select(c.c.document_id, c.c.score, paragraphs.c.forms)
-        .select_from(
-            c.join(paragraphs, paragraphs.c.id == c.c.paragraph_id)
-            .join(documents, documents.c.id == c.c.document_id)
-            .join(records, records.c.id == documents.c.record_id)
+
+    def _phrase(self, phrase: Phrase) -> Select:
+        """Adjacency is checked here on the candidates of documents that can be shown at
+        all (limiting a leaf to them changes nothing: results are intersected with them)."""
+        c = self.store.backend.candidates(leaf_plan(phrase))
+        rows = self.conn.execute(
+            select(c.c.document_id, c.c.score, paragraphs.c.forms)
+            .select_from(
+                c.join(paragraphs, (paragraphs.c.document_id == c.c.document_id) & (paragraphs.c.seq == c.c.seq))
+                .join(documents, documents.c.id == c.c.document_id)
+                .join(records, records.c.id == documents.c.record_id)
+            )
+            .where(*self.conds)
         )
-        .where(*conds)
-    )
-    best: dict[int, float] = {}
-    match = memo_match()
-    for r in rows:
-        if r.score > best.get(r.document_id, float("-inf")) and leaf_marks(leaf, _leaf_words(r.forms), match):
-            best[r.document_id] = float(r.score)
-    return _values(best)
+        best: dict[int, float] = {}
+        match = memo_match()
+        for r in rows:
+            if r.score > best.get(r.document_id, float("-inf")) and leaf_marks(phrase, _leaf_words(r.forms), match):
+                best[r.document_id] = float(r.score)
+        return _values(best)
+
+    def compile(self, node: Node) -> Select:
+        if isinstance(node, (Term, Phrase)):
+            return self.leaf(node)
+        if isinstance(node, Or):
+            return _combine([self.compile(c) for c in node.children], need_all=False)
+        assert isinstance(node, And)
+        pos = [c for c in node.children if not isinstance(c, Not)]
+        neg = [c.child for c in node.children if isinstance(c, Not)]
+        base = self._and(pos).subquery()
+        excluded = [base.c.document_id.not_in(select(self.compile(n).subquery().c.document_id)) for n in neg]
+        return select(base.c.document_id, base.c.score).where(*excluded)
+
+    def _and(self, pos: list[Node]) -> Select:
+        """Documents in every part. The rarest part is found first; every other word is
+        then ranked only inside its documents, so a common word next to a rare one costs
+        a scan of its matches but not a bm25 for each."""
+        words = [c for c in pos if isinstance(c, Term)]
+        if len(pos) == 1 or not words:
+            return _combine([self.compile(c) for c in pos], need_all=True)
+        phrases = [c for c in pos if isinstance(c, Phrase)]  # already small VALUES lists
+        if phrases:
+            anchor: Node = phrases[0]
+        else:
+            est = {id(w): self.store.backend.estimate(self.conn, leaf_plan(w), ESTIMATE_CAP) for w in words}
+            anchor = min(words, key=lambda w: est[id(w)])
+        first = self.compile(anchor).cte()
+        within = select(first.c.document_id)
+        rest = [self.leaf(c, within) if isinstance(c, Term) else self.compile(c) for c in pos if c is not anchor]
+        return _combine([select(first.c.document_id, first.c.score), *rest], need_all=True)
 
 
 def _combine(parts: list[Select], need_all: bool) -> Select:
@@ -247,41 +302,39 @@ def _combine(parts: list[Select], need_all: bool) -> Select:
     return stmt.having(func.count() == len(parts)) if need_all else stmt
 
 
-def _compile(node: Node, leaf_sql: dict[Leaf, Select]) -> Select:
-    """The documents (with scores) a positive tree matches, as one SELECT."""
-    if isinstance(node, (Term, Phrase)):
-        sq = leaf_sql[node].subquery()
-        return select(sq.c.document_id, sq.c.score)
-    if isinstance(node, Or):
-        return _combine([_compile(c, leaf_sql) for c in node.children], need_all=False)
-    assert isinstance(node, And)
-    pos = [c for c in node.children if not isinstance(c, Not)]
-    neg = [c.child for c in node.children if isinstance(c, Not)]
-    base = _combine([_compile(c, leaf_sql) for c in pos], need_all=True).subquery()
-    excluded = [
-        base.c.document_id.not_in(select(_compile(n, leaf_sql).subquery().c.document_id)) for n in neg
-    ]
-    return select(base.c.document_id, base.c.score).where(*excluded)
+def _hidden_documents() -> Select:
+    """Ids of documents of records an anonymous reader may not see. Written as the few
+    hidden ones (through the visibility index) rather than a visibility test on every
+    matching document, which would read a fat `records` row per hit; the store accepts
+    only the values of VISIBILITIES, so every one but PUBLIC is hidden."""
+    hidden = [v for v in VISIBILITIES if v != PUBLIC]
+    return (
+        select(documents.c.id)
+        .join(records, records.c.id == documents.c.record_id)
+        .where(records.c.visibility.in_(hidden))
+    )
 
 
 def _matches(
     conn: Connection, store: Store, node: Node | None, filters: dict[str, Any] | None, include_restricted: bool
 ) -> tuple[Select, Any]:
-    """A SELECT over documents ⨝ records of the visible matching documents with a `score`
-    column (0 when browsing), and that score column."""
+    """A SELECT of the visible matching documents (`document_id`, `score`: 0 when
+    browsing) over documents, joined with records only when a filter needs them, and
+    that score column."""
     conds = filter_conditions(filters, include_restricted)
-    base = documents.join(records, records.c.id == documents.c.record_id)
     if node is None:
         score = literal(0.0)
+        base = documents.join(records, records.c.id == documents.c.record_id)
         return select(documents.c.id.label("document_id"), score.label("score")).select_from(base).where(*conds), score
-    leaf_sql = {leaf: _leaf_select(conn, store, leaf, conds).cte() for leaf in leaves(node)}
-    found = _compile(node, {k: select(v.c.document_id, v.c.score) for k, v in leaf_sql.items()}).subquery("found")
-    stmt = (
-        select(found.c.document_id, found.c.score)
-        .select_from(found.join(documents, documents.c.id == found.c.document_id).join(
-            records, records.c.id == documents.c.record_id))
-        .where(*conds)
-    )
+    store.backend.prepare(conn)
+    found = _Compiler(conn, store, conds).compile(node).subquery("found")
+    source = found.join(documents, documents.c.id == found.c.document_id)
+    wanted = filter_conditions(filters, True)[1:]  # the filters, without visibility
+    if _as_list((filters or {}).get("collection")):  # the one filter on `records`
+        source = source.join(records, records.c.id == documents.c.record_id)
+    if not include_restricted:
+        wanted.append(found.c.document_id.not_in(_hidden_documents()))
+    stmt = select(found.c.document_id, found.c.score).select_from(source).where(*wanted)
     return stmt, found.c.score
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import ColumnElement, and_, cast, column, func, literal, or_, select, table
+from sqlalchemy import ColumnElement, Select, and_, cast, column, func, literal, or_, select, table
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Subquery
@@ -25,6 +25,7 @@ _paragraphs = table(
     "paragraphs",
     column("id"),
     column("document_id"),
+    column("seq"),
     *(column(f"{c}_tsv", TSVECTOR) for c in COLUMNS),
 )
 
@@ -80,7 +81,10 @@ class PostgresFts:
         for ddl in _ddl():
             conn.exec_driver_sql(ddl)
 
-    def candidates(self, plan: Plan) -> Subquery:
+    def prepare(self, conn: Connection) -> None:
+        """Nothing to look at: the generated columns have one layout."""
+
+    def candidates(self, plan: Plan, within: Select | None = None) -> Subquery:
         grouped = _by_column(tuple(_positive_matches(plan)))
         score = sum(
             (
@@ -91,9 +95,16 @@ class PostgresFts:
             literal(0.0),
         )
         stmt = select(
-            _paragraphs.c.id.label("paragraph_id"), _paragraphs.c.document_id, score.label("score")
+            _paragraphs.c.document_id, _paragraphs.c.seq, score.label("score")
         ).where(_condition(plan))
+        if within is not None:
+            stmt = stmt.where(_paragraphs.c.document_id.in_(within))
         return stmt.subquery()
+
+    def estimate(self, conn: Connection, plan: Plan, cap: int) -> int:
+        """How many paragraphs the plan selects, counted up to `cap` (no ranking)."""
+        inner = select(_paragraphs.c.id).where(_condition(plan)).limit(cap).subquery()
+        return conn.execute(select(func.count()).select_from(inner)).scalar_one()
 
     def integrity_check(self, conn: Connection) -> None:
         """Raise if a generated tsvector disagrees with its term list (it never should)."""
