@@ -28,6 +28,8 @@ from opis.extract.classification import classification_line, extract_classificat
         ("Classification: Confidential", "confidential", "Confidential"),
         ("Гриф: секретно", "secret", "секретно"),
         ("Confidential Classified Matter", "confidential", "Confidential"),
+        ("Доверительно", "confidential", "Доверительно"),
+        ("PERSONAL AND CONFIDENTIAL", "confidential", "PERSONAL AND CONFIDENTIAL"),
         ("SECRET                       March 3, 1962", "secret", "SECRET"),
     ],
 )

@@ -28,6 +28,10 @@ from opis.extract.dates import document_date, extract_date, find_dates, parse_da
         ("1961 года, октября 3", "1961-10-03", "day"),
         ("FRIDAY, MARCH 4, 1960", "1960-03-04", "day"),
         ("12 AUGUST 1961", "1961-08-12", "day"),
+        ("7-XI-1957 г.", "1957-11-07", "day"),
+        ("7/XI-57 г.", "1957-11-07", "day"),
+        ("1957.11.07", "1957-11-07", "day"),
+        ("«___» ноября 1957 г.", "1957-11", "month"),
     ],
 )
 def test_date_forms(text, iso, precision):

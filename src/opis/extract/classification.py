@@ -19,11 +19,11 @@ STAMPS: list[tuple[str, str]] = [
     (r"сов(?:ершенно|\.)?\s*секретно|строго\s+секретно", "top_secret"),
     (r"для\s+служебного\s+пользования|дсп", "official_use"),
     (r"секретно", "secret"),
-    (r"конфиденциально", "confidential"),
+    (r"(?:строго\s+)?(?:конфиденциально|доверительно)", "confidential"),
     (r"top\s+secret", "top_secret"),
     (r"unclassified|not\s+classified", "unclassified"),
     (r"for\s+official\s+use\s+only|official\s+use\s+only|limited\s+official\s+use", "official_use"),
-    (r"confidential", "confidential"),
+    (r"(?:personal\s+and\s+|strictly\s+)?confidential", "confidential"),
     (r"secret", "secret"),
 ]
 _RANK = {"unclassified": 0, "official_use": 1, "confidential": 2, "secret": 3,

@@ -59,13 +59,19 @@ PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
         rf"(?<![\d.]){_YEAR4}\s*(?:года|г\.|г(?![а-яё]))?\s*,?\s*{_RU_MON}\s+(?P<day>[0-3]?\d)(?!\d)", re.I), "day"),
     # 3.XI. 19 52 г. / 23. IX. 56г. / 4.XI.1952г.
     ("rule:date.roman_month", re.compile(
-        rf"{_DAY}\s*[.,]\s*(?P<mon>XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)\s*[.,]?\s*"
+        rf"{_DAY}\s*[.,/\-]\s*(?P<mon>XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)\s*[.,/\-]?\s*"
         rf"(?P<year>(?:1[89]|20)\s?\d{{2}}(?!\d)|\d{{2}}(?!\d))(?:\s*(?:года|г\.|г(?![а-яё])))?"),
      "day"),
     # 03.11.1952 / 3.11.52 г.
     ("rule:date.numeric", re.compile(
         rf"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<mon>[01]?\d)\.(?P<year>(?:1[89]|20)\d{{2}}(?!\d)|\d{{2}}(?=\s*г(?![а-яё]{{2}})))(?![\d.]\d){_GOD}"),
      "day"),
+    # year first, in numbers: 1953.06.04 (Hungarian and Chinese order)
+    ("rule:date.numeric_ymd", re.compile(
+        r"(?<![\d.])(?P<year>(?:1[89]|20)\d{2})\.\s?(?P<mon>[01]?\d)\.\s?(?P<day>[0-3]?\d)(?![\d])\.?"), "day"),
+    # a form with the day left blank: «__» мая 1953 г. is a month
+    ("rule:date.blank_day", re.compile(
+        rf"{_QUOTES}[\s_.]*{_QUOTES}\s*{_RU_MON}\s*{_YEAR}{_GOD}", re.I), "month"),
     # 23 February 1952 / 7th March 1960
     ("rule:date.en_dmy", re.compile(
         rf"(?<!\d)(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+{_EN_MON},?\s+{_YEAR4}"), "day"),
@@ -117,7 +123,7 @@ def _build(m: re.Match[str], method: str, precision: str) -> DateMatch | None:
         if g.get("mon"):
             if method == "rule:date.roman_month":
                 month = ROMAN[g["mon"]]
-            elif method == "rule:date.numeric":
+            elif method in ("rule:date.numeric", "rule:date.numeric_ymd"):
                 month = int(g["mon"])
             elif method.startswith("rule:date.en"):
                 month = _month(g["mon"], EN_MONTHS)
