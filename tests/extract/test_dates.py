@@ -114,3 +114,10 @@ def test_minutes_are_dated_by_the_meeting_not_by_the_typing():
             "and agreed on the next steps.\n")
     assert document_date(text, header_first=True).iso == "1956-03-07"
     assert document_date(text).iso == "1956-03-09"
+
+
+def test_a_date_closing_a_long_meeting_heading_dates_the_minutes():
+    text = ("Minutes of the Meeting of the Political Committee of the Central Committee, 12 July 1956\n\n"
+            "Present: the members of the Committee and the heads of the departments concerned.\n\n"
+            "Comrade Kádár reported on the preparations for the plenum of the Central Committee.\n")
+    assert document_date(text, header_first=True).iso == "1956-07-12"

@@ -26,6 +26,9 @@ from opis.extract.doctype import extract_doctype
      "My Government has instructed me to put before this conference a proposal on the Danube.\n", "speech"),
     ("ПРОЕКТ ВЫСТУПЛЕНИЯ\nна собрании актива\n\nТоварищи!\n\n"
      "Прошедший год был для нашего завода годом серьезных испытаний и больших успехов.\n", "speech"),
+    # an information memorandum is a memorandum, even with To:/From: fields
+    ("SECRET\n\nINFORMATION MEMORANDUM\n\nTO: The Secretary\nFROM: INR - Roger Hilsman\n\n"
+     "The Soviet leadership appears to regard the treaty as a success and presents it so at home.\n", "memorandum"),
     # an embassy despatch is a report, even with From:/To: fields like a cable
     ("CONFIDENTIAL\n\nFROM:  Amembassy WARSAW          DESP. NO. 312\nTO:    THE DEPARTMENT OF STATE\n\n"
      "The harvest in the western provinces has been better than the regime expected in the spring.\n",

@@ -49,6 +49,15 @@ def names(values, field="author"):
     # a despatch's FROM: is the post; the ambassador signs it
     ("CONFIDENTIAL\n\nFROM:  Amembassy MOSCOW          DESP. NO. 77\nTO:    THE DEPARTMENT OF STATE, WASHINGTON.\n\n"
      + PROSE_EN + "\nLlewellyn E. Thompson\n", ["Томпсон"]),
+    # a full English name of three words, with the office on the line below
+    ("TOP SECRET\n\nMEMORANDUM FOR THE PRESIDENT\n\n" + PROSE_EN + "\nJohn Foster Dulles\nSecretary of State\n",
+     ["Даллес"]),
+    # a signature in slashes on its own line, under the position
+    ("Секретно\n\nЗаместителю министра товарищу ЗОРИНУ В.А.\n\n" + PROSE + "\nПосол СССР в ПНР\n/П. Пономаренко/\n",
+     ["Пономаренко"]),
+    # a FROM: field with the office before the person
+    ("SECRET\n\nINFORMATION MEMORANDUM\n\nTO: The Secretary\nFROM: INR - Llewellyn E. Thompson\n\n" + PROSE_EN,
+     ["Томпсон"]),
     # an American drafting line in office-symbol form
     ("SECRET\n\nMEMORANDUM OF CONVERSATION\n\n" + PROSE_EN + "\nDrafted: EUR/SOV:LEThompson\nCleared: EUR:JSmith\n",
      ["Томпсон"]),
@@ -83,6 +92,11 @@ def test_drafting_line_names():
     # a British minute to the Secretary of State goes to the Foreign Secretary
     ("CONFIDENTIAL\n\nForeign Office Minute\n\nSecretary of State\n\n" + PROSE_EN,
      ["Министр иностранных дел Великобритании"]),
+    # "The Secretary" of a State Department paper; "господину" in a translated letter
+    ("SECRET\n\nINFORMATION MEMORANDUM\n\nTO: The Secretary\nFROM: INR - Llewellyn E. Thompson\n\n" + PROSE_EN,
+     ["Государственный секретарь США"]),
+    ("Перевод с английского\n\nЕго Превосходительству\nгосподину А.А. Громыко\n\nУважаемый господин Министр!\n\n" + PROSE,
+     ["Громыко"]),
     # a long address line closed by a colon, with a title before the name
     ("Cable\n\nTo the Delegation in Geneva, for Vice Premier Chen Yi:\n\n" + PROSE_EN, ["Чэнь И"]),
 ])

@@ -221,6 +221,10 @@ def _role(ln: Line, d: DateMatch, first_prose: int, last_prose: int,
     if is_prose(text):
         return None
     residue = _residue_words(text, d, ln.start)
+    if ln.no < first_prose and _MEETING.search(text) and not re.search(r"\b(?:от|of|dated)\s*$", before, re.I):
+        # the date closing a heading that names the meeting: "Minutes of the Meeting of
+        # the Political Committee ..., 12 July 1956"
+        return "meeting", 0.85
     if len(residue) > 5:
         return None
     if ln.no > last_prose:

@@ -30,7 +30,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("report", re.compile(_H + r"(?:(?:ПОЛИТИЧЕСКИЙ\s+)?ОТЧЕТ|ДОКЛАД\b|ИНФОРМАЦИЯ\b|Report\b)", re.I)),
     ("cable", re.compile(_H + r"(?:Cable|CABLE)\b")),
     ("telegram", re.compile(_H + r"(?:(?:OUTGOING|INCOMING)\s+)?(?:ТЕЛЕГРАММА|Telegram)", re.I)),
-    ("memorandum", re.compile(_H + r"(?:ДОКЛАДНАЯ\s+ЗАПИСКА|ЗАПИСКА|Memorandum)", re.I)),
+    ("memorandum", re.compile(_H + r"(?:ДОКЛАДНАЯ\s+ЗАПИСКА|ЗАПИСКА|(?:Information|Action|Intelligence)\s+)?Memorandum", re.I)),
     ("note", re.compile(_H + r"(?:НОТА\b|СПРАВКА|Note\b|Aide-m[eé]moire)", re.I)),
     ("letter", re.compile(_H + r"(?:ПИСЬМО|Letter\s+from|Дорог(?:ой|ая|ие)\s+(?:товарищ|[А-ЯЁ])|Уважаем\w+\s+(?:товарищ|[А-ЯЁ])|Dear\s+)", re.I)),
 ]

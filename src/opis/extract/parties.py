@@ -21,7 +21,7 @@ from opis.model import Value
 
 ADDRESSEE = re.compile(
     r"^\s*\**(?P<lead>(?:(?:Председателю|Министру|Секретарю|Первому секретарю)[^\n]*?)?"
-    r"(?:[Тт]оварищу|[Тт]оварищам|Тов\.|Т\.\s*т\.|Тт\.|To Comrades?|To:|TO:|To)\s+)(?P<names>.+?)\s*\**$")
+    r"(?:[Тт]оварищу|[Тт]оварищам|Тов\.|Т\.\s*т\.|Тт\.|[Гг]осподину|[Гг]-ну|To Comrades?|To:|TO:|To)\s+)(?P<names>.+?)\s*\**$")
 # "Москва, ЦК КПСС." / "ПЕКИН, СОВПОСОЛУ тов. РОЩИНУ" / "Москва, МИД СССР, тов. ГРОМЫКО А.А."
 DESTINATION = re.compile(r"^\s*(?P<place>[А-ЯЁA-Z][а-яёa-zА-ЯЁA-Z\-]+)\s*[,.]\s*(?P<rest>.{2,120}?)\.?\s*$")
 # a person named inside a line by a title: "для передачи тов. Мао Цзэдуну"
@@ -41,6 +41,7 @@ SIGNATURE = re.compile(
     r"(?:[A-ZА-ЯЁ]\.\s*){1,3}[A-ZА-ЯЁ][\w\-]+|"                   # Г. Пушкин, W. Gomułka
     r"[A-ZА-ЯЁ][a-zа-яё\w]+\s+(?:[A-ZА-ЯЁ]\.\s*){1,2}|"           # Пушкин Г.
     r"[A-ZА-ЯЁ][a-zа-яё\w\-]+(?:\s+[A-Z]\.)?\s+[A-ZА-ЯЁ][a-zа-яё\w\-]+|"  # Dean Rusk, Мао Цзэдун
+    r"[A-Z][a-z][\w\-]*(?:\s+(?:[A-Z]\.|[A-Z][a-z][\w\-']*)){2,3}|"  # John Foster Dulles, John F. Kennedy Jr
     r"[A-ZА-ЯЁ][A-ZА-ЯЁ\-]{3,}|"                                   # ФИЛИППОВ, HARRIMAN
     r"[A-ZА-ЯЁ][A-ZА-ЯЁ\-]{1,}(?:\s+[A-ZА-ЯЁ][A-ZА-ЯЁ\-]{1,}){1,2}"     # КИМ ИР СЕН
     r")\s*(?:/[^/]*/)?\s*\.?\s*$")
@@ -49,7 +50,8 @@ SIGNATURE = re.compile(
 _ABBR = re.compile(r"\b[БВГДЖЗЙКЛМНПРСТФХЦЧШЩ]{2,}\b|\b(?:USSR|USA|CPSU)\b")
 # a position title and the name on one line: "Министр иностранных дел СССР В. Молотов"
 TRAILING_SIGNATURE = re.compile(r"\s(?P<sig>(?:[A-ZА-ЯЁ]\.\s*){1,2}[A-ZА-ЯЁ][a-zа-яё\-]+)\s*(?:/[^/]*/)?\s*\.?\s*$")
-SIGNED_FULL = re.compile(r"^\s*(?:\(signed\)|/s/|\(подпись\))\s*(?P<sig>.+?)\s*$", re.I)
+SIGNED_FULL = re.compile(r"^\s*(?:\(signed\)|/s/|\(подпись\))\s*(?P<sig>.+?)\s*$|"
+                         r"^\s*/\s*(?P<sig2>(?:[A-ZА-ЯЁ]\.\s*){1,3}[A-ZА-ЯЁ][\w\-]+)\s*/\s*$", re.I)
 DRAFTED = re.compile(r"^\s*(?:Drafted(?:\s+by)?|Recorded\s+by|Запись\s+составил\w*|Записал\w*)\s*:?\s*(?P<sig>.*?)\s*$",
                      re.I)
 # the office-symbol form of an American drafting line: "EUR/SOV:TWSimons, Jr."
@@ -352,6 +354,9 @@ def _signature_lines(lay: Layout) -> list[tuple[str, int, int]]:
 def _signature(s: str) -> tuple[int, int] | None:
     """Offsets of the name if `s` (a closing line or part of one) is a signature."""
     m = SIGNED_FULL.match(s) or SIGNATURE.match(s)
+    if m and m.re is SIGNED_FULL and m.group("sig2"):
+        # "/П. Пономаренко/" on a line of its own, under the position
+        return m.start("sig2"), m.end("sig2")
     if m and (_ABBR.search(m.group("sig")) or POSITION.match(m.group("sig"))):
         m = None
     if m is None and len(words(s)) <= 10:
@@ -436,7 +441,7 @@ def authors(lay: Layout) -> list[Value]:
     for ln in [x for x in lay.lines if not x.blank][:15]:
         n = NOTE.match(ln.text)
         if n:
-            party = body(n.group("a"))
+            party = organisation(n.group("a"))
             if party:
                 a, b = ln.start + n.start("a"), ln.start + n.end("a")
                 return [_party_value("author", party, n.group("a"), a, b, "rule:note_formula", 0.85)]
@@ -445,6 +450,7 @@ def authors(lay: Layout) -> list[Value]:
         f = FROM_LINE.match(ln.text)
         if f:
             first = re.split(r",|\s{3,}", f.group("names"))[0].strip()
+            first = re.sub(r"^[A-Z/]{2,12}\s+[-–]\s+", "", first)  # "INR - Thomas L. Hughes": the office goes
             if len(first.split()) == 1 and re.match(r"[A-Za-z]", first) or POST.search(first):
                 continue  # a cable's or despatch's FROM: is the post, not a person
             out.add(resolve(first, context=SIGNED), first, ln.start + f.start("names"),
@@ -470,6 +476,8 @@ def authors(lay: Layout) -> list[Value]:
         party = resolve(_drafter(text[a:b]), context=SIGNED, case="nomn")
         if party is None:
             continue
+        if party.kind == "body" and any(v.field == "signatory" for v in signed):
+            continue  # "Dean Acheson / Secretary of State": the office under a name is a title
         signed.append(_party_value("author", party, text[a:b], a, b, "rule:signature", 0.85))
         if party.kind == "person":
             signed.append(_party_value("signatory", party, as_written, a, b, "rule:signature", 0.85))

@@ -49,7 +49,7 @@ _BODIES: list[tuple[str, str, str]] = [
     (r"тасс|tass", "ТАСС", "TASS"),
     (r"department\s+of\s+state|state\s+department|госдепартамент\w*|государственн\w+\s+департамент\w*(?:\s+сша)?",
      "Государственный департамент США", "Department of State"),
-    (r"(?:the\s+)?secretary\s+of\s+state|государственн\w+\s+секретар\w+\s+сша",
+    (r"(?:the\s+)?secretary(?:\s+of\s+state)?|государственн\w+\s+секретар\w+\s+сша",
      "Государственный секретарь США", "Secretary of State"),
     (r"(?:the\s+)?president(?:\s+of\s+the\s+united\s+states)?|президент\w*\s+сша",
      "Президент США", "President of the United States"),
