@@ -305,3 +305,29 @@ def test_any_markup_and_names_give_valid_tei_that_round_trips(tei_schema, record
     again = tei_to_record(data)
     assert not [w for w in again.warnings if w.startswith("TEI document")]
     assert tei_bytes(again) == data
+
+
+def test_ocr_suspects_of_the_suspects_step(built, tei_schema):
+    record = copy.deepcopy(built["110_puzanov_telegram_1957.txt"])
+    doc = record.documents[0]
+    spans = [s for s in doc.reading.spans if s.kind == "ocr_suspect"]
+    assert spans, "the suspects step found nothing in 110; pick another example"
+    # one with two suggestions (as the step writes them), one with none
+    i = doc.reading.text.index("Пхеньян") if "Пхеньян" in doc.reading.text else 0
+    doc.reading.spans.append(Span(i, i + 3, "ocr_suspect", {"suggestions": [], "confidence": 0.25}))
+    data = tei_bytes(record)
+    _valid(tei_schema, data)
+    root = etree.fromstring(data)
+    body = root.find(f"{{{TEI_NS}}}text")
+    two = [c for c in body.xpath(".//tei:choice", namespaces=NS) if len(c.findall(f"{{{TEI_NS}}}corr")) == 2]
+    assert [c.text for c in two[0].findall(f"{{{TEI_NS}}}corr")] == ["подъем", "падем"]
+    assert two[0].find(f"{{{TEI_NS}}}sic").get("cert") == "0.8"
+    bare = body.xpath(".//tei:sic[not(parent::tei:choice)]", namespaces=NS)
+    assert [s.get("cert") for s in bare] == ["0.25"]
+    again = tei_to_record(data)
+    got = sorted((s.start, s.end, tuple(s.attrs["suggestions"]), s.attrs.get("confidence"))
+                 for s in again.documents[0].reading.spans if s.kind == "ocr_suspect")
+    want = sorted((s.start, s.end, tuple(s.attrs["suggestions"]), s.attrs.get("confidence"))
+                  for s in doc.reading.spans if s.kind == "ocr_suspect")
+    assert got == want
+    assert tei_bytes(again) == data

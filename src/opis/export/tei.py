@@ -46,7 +46,8 @@ MENTION_TAGS = {"PER": "persName", "ORG": "orgName", "LOC": "placeName"}
 MENTION_LISTS = {"PER": ("listPerson", "person", "persName", "per"),
                  "ORG": ("listOrg", "org", "orgName", "org"),
                  "LOC": ("listPlace", "place", "placeName", "loc")}
-SUSPECT_FIELD = "ocr_suspect"
+SUSPECT_FIELD = "ocr_suspect"  # a Value field some callers use
+SUSPECT_KIND = "ocr_suspect"  # the span kind the suspects step writes
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 XML_SPACE = " \t\r\n"
 
@@ -101,13 +102,18 @@ def is_suspect(kind: str, attrs: dict[str, Any] | None = None) -> bool:
     return "suspect" in k or k.startswith("ocr") or bool((attrs or {}).get("suspect"))
 
 
-def suggestion_of(value: Any) -> str:
+def suggestions_of(value: Any) -> tuple[str, ...]:
+    """The corrections proposed for an OCR suspect: span attrs or Value value, as the
+    suspects step writes them ({"suggestions": [...]}) or as one suggestion."""
     if isinstance(value, dict):
-        for key in ("suggestion", "correction", "corr", "suggested", "text"):
-            if isinstance(value.get(key), str):
-                return value[key]
-        return ""
-    return value if isinstance(value, str) else ""
+        many = value.get("suggestions")
+        if isinstance(many, (list, tuple)):
+            return tuple(str(x) for x in many if isinstance(x, str) and x)
+        for key in ("suggestion", "correction", "corr", "suggested"):
+            if isinstance(value.get(key), str) and value[key]:
+                return (value[key],)
+        return ()
+    return (value,) if isinstance(value, str) and value else ()
 
 
 # --- marks and their nesting -----------------------------------------------------------
@@ -221,7 +227,7 @@ def document_marks(doc: Document) -> list[Mark]:
     for i, sp in enumerate(dip.spans):
         if is_suspect(sp.kind, sp.attrs):
             marks.append(Mark(sp.start, sp.end, "suspect", GROUP_SUSPECT,
-                              {"corr": suggestion_of(sp.attrs)}, order=i))
+                              {"corr": suggestions_of(sp.attrs), "cert": cert_of(sp.attrs.get("confidence"))}, order=i))
         elif sp.kind in ("gap", "note") and sp.start == sp.end:
             marks.append(Mark(sp.start, sp.end, sp.kind, GROUP_EDITORIAL, dict(sp.attrs), order=i))
         elif sp.start == sp.end:
@@ -234,7 +240,8 @@ def document_marks(doc: Document) -> list[Mark]:
         if is_suspect(sp.kind, sp.attrs):
             at = _to_diplomatic(doc, doc.reading.name, sp.start, sp.end)
             if at:
-                marks.append(Mark(*at, "suspect", GROUP_SUSPECT, {"corr": suggestion_of(sp.attrs)},
+                marks.append(Mark(*at, "suspect", GROUP_SUSPECT, {"corr": suggestions_of(sp.attrs),
+                                                                  "cert": cert_of(sp.attrs.get("confidence"))},
                                   order=1000 + i))
     for m in doc.mentions:
         at = _to_diplomatic(doc, m.layer, m.start, m.end)
@@ -248,12 +255,12 @@ def document_marks(doc: Document) -> list[Mark]:
     for i, v in enumerate(doc.all(SUSPECT_FIELD)):
         at = _to_diplomatic(doc, v.layer, v.start, v.end)
         if at and at[1] > at[0]:
-            marks.append(Mark(*at, "suspect", GROUP_SUSPECT, {"corr": suggestion_of(v.value)},
+            marks.append(Mark(*at, "suspect", GROUP_SUSPECT, {"corr": suggestions_of(v.value)},
                               order=2000 + i))
     marks = inside_paragraphs(marks)
     # names and suggestions are ordered by all the TEI shows of them (after clipping), so
     # that ties nest the same way whatever order they are stored in
-    for kind, content in (("mention", _mention_key), ("suspect", lambda m: (m.attrs.get("corr", ""),))):
+    for kind, content in (("mention", _mention_key), ("suspect", lambda m: (*m.attrs["corr"], m.attrs.get("cert") or ""))):
         same = sorted((m for m in marks if m.kind == kind), key=lambda m: (m.start, m.end, *content(m)))
         for i, m in enumerate(same):
             m.order = i
@@ -262,7 +269,14 @@ def document_marks(doc: Document) -> list[Mark]:
 
 def _mention_key(mark: Mark) -> tuple[str, ...]:
     m = mark.attrs["mention"]
-    return (m.type, m.name, m.authority_id or "", m.name_en or "")
+    return (m.type, m.name, m.authority_id or "", m.name_en or "", cert_of(m.confidence) or "")
+
+
+def cert_of(confidence: Any) -> str | None:
+    """A machine's confidence as TEI `@cert` (a probability); full confidence says nothing."""
+    if isinstance(confidence, (int, float)) and not isinstance(confidence, bool) and 0 <= confidence < 1:
+        return repr(float(confidence))
+    return None
 
 
 def inside_paragraphs(marks: list[Mark]) -> list[Mark]:
@@ -337,12 +351,15 @@ def _open(parent: etree._Element, m: Mark, registry: "Authorities") -> tuple[etr
         mention = a["mention"]
         tag = MENTION_TAGS.get(mention.type, "name")
         el = sub(parent, tag, key=mention.name, ref=registry.ref(mention.type, mention.authority_id),
-                 type=None if tag != "name" else mention.type)
+                 type=None if tag != "name" else mention.type, cert=cert_of(mention.confidence))
     elif kind == "date":
         el = sub(parent, "date", when=str(a["when"]))
     elif kind == "suspect":
+        if not a["corr"]:  # nothing to propose: the word is only marked as doubtful
+            el = sub(parent, "sic", cert=a.get("cert"))
+            return el, el
         el = sub(parent, "choice")
-        inner = sub(el, "sic")
+        inner = sub(el, "sic", cert=a.get("cert"))
         return el, inner
     else:  # pragma: no cover - every kind is handled above
         raise ValueError(kind)
@@ -357,7 +374,8 @@ def _render(el: etree._Element, node: Mark, text: str, registry: "Authorities", 
         if not c.point:
             _render(inner, c, text, registry, in_p or c.kind == "p")
         if c.kind == "suspect":
-            sub(outer, "corr", str(c.attrs.get("corr", "")))
+            for suggestion in c.attrs["corr"]:
+                sub(outer, "corr", suggestion)
         pos = max(pos, c.end)
     _append_text(el, text[pos:node.end], in_p)
 

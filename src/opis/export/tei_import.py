@@ -10,11 +10,12 @@ exactly as ingest does. Everything else comes from the TEI itself:
 * per-document values (titles, registry numbers, parties, date, place, type,
   classification) from ``msItem``, ``correspDesc`` and ``textClass``;
 * names (``persName``/``orgName``/``placeName``), the date's place in the text and OCR
-  suggestions (``choice/sic+corr``) from the body, by counting the diplomatic characters
-  that precede them.
+  suspects (``sic``, with ``corr`` suggestions in a ``choice``; imported as
+  ``ocr_suspect`` spans) from the body, by counting the diplomatic characters that
+  precede them.
 
 What the TEI does not say is not invented: imported values and mentions get
-``method="tei"`` and confidence 1.0; facts the export leaves out (copies of a
+``method="tei"`` and the confidence ``@cert`` gives (1.0 without one); facts the export leaves out (copies of a
 distribution, protocol details, extraction confidences) are not recovered. Names are
 placed on the reading layer when their diplomatic range maps back exactly, else they
 stay on the diplomatic layer (``Mention.layer``).
@@ -29,10 +30,10 @@ from typing import Any, Iterable
 from lxml import etree
 
 from opis.export.citations import record_source
-from opis.export.tei import MENTION_TAGS, SUSPECT_FIELD, T, TEI_NS, XML_ID, XML_LANG, t, xml_safe
+from opis.export.tei import MENTION_TAGS, SUSPECT_KIND, T, TEI_NS, XML_ID, XML_LANG, t, xml_safe
 from opis.ingest.build import FORMAT_PUBLISHED
 from opis.ingest.published import parse_published
-from opis.model import DIPLOMATIC, PUBLIC, READING, RESTRICTED, Document, Mention, Record, Value
+from opis.model import DIPLOMATIC, PUBLIC, READING, RESTRICTED, Document, Mention, Record, Span, Value
 from opis.read.document import document_from_text
 
 NS = {"tei": TEI_NS}
@@ -219,6 +220,14 @@ def _to_reading(doc: Document, start: int, end: int) -> tuple[int, int] | None:
     return s, e
 
 
+def _cert(el: etree._Element) -> float:
+    """`@cert` as a probability; absent (or a word such as "high") means full confidence."""
+    try:
+        return float(el.get("cert", "1"))
+    except ValueError:
+        return 1.0
+
+
 def _place(doc: Document, start: int, end: int) -> tuple[str, int, int, str]:
     at = _to_reading(doc, start, end)
     if at is not None:
@@ -243,16 +252,20 @@ def _body_marks(div: etree._Element, doc: Document, auth: _Authorities, date_val
             doc.mentions.append(Mention(start=s, end=e, type=mtype, as_written=written,
                                         name=el.get("key") or written, name_en=a["name_en"],
                                         authority_id=a["authority_id"], layer=layer,
-                                        method=METHOD, confidence=1.0))
+                                        method=METHOD, confidence=_cert(el)))
         elif el.tag == t("date") and date_value is not None and date_value.start is None:
             layer, s, e, _ = _place(doc, start, end)
             date_value.layer, date_value.start, date_value.end = layer, s, e
-        elif el.tag == t("sic") and el.getparent() is not None and el.getparent().tag == t("choice"):
-            corr = el.getparent().find(t("corr"))
-            layer, s, e, written = _place(doc, start, end)
-            v = _value(SUSPECT_FIELD, {"suggestion": corr.text or "" if corr is not None else ""}, written)
-            v.layer, v.start, v.end = layer, s, e
-            doc.values.append(v)
+        elif el.tag == t("sic"):
+            parent = el.getparent()
+            corrs = parent.findall(t("corr")) if parent is not None and parent.tag == t("choice") else []
+            layer, s, e, _ = _place(doc, start, end)
+            # an OCR suspect, as the suspects step stores it: a span beside the text
+            target = doc.reading if layer == READING else doc.diplomatic
+            attrs: dict[str, Any] = {"suggestions": [c.text or "" for c in corrs]}
+            if el.get("cert") is not None:
+                attrs["confidence"] = _cert(el)
+            target.spans.append(Span(s, e, SUSPECT_KIND, attrs))
 
 
 # --- entry point ----------------------------------------------------------------------------------
