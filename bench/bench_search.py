@@ -144,9 +144,10 @@ def postgres_copy(sqlite_db: Path) -> Iterator[Store]:
             dst = open_store(url)
             with src.engine.connect() as sconn, dst.engine.begin() as dconn:
                 for table in metadata.sorted_tables:
-                    rows = sconn.execute(select(table)).mappings()
+                    keys = [c.key for c in table.c]
+                    rows = sconn.execute(select(table))
                     while chunk := rows.fetchmany(5000):
-                        dconn.execute(insert(table), [dict(r) for r in chunk])
+                        dconn.execute(insert(table), [dict(zip(keys, r)) for r in chunk])
                     if "id" in table.c and table.c.id.autoincrement is True:
                         dconn.execute(text(
                             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "

@@ -383,11 +383,17 @@ def search(
     return SearchResults(total=total, hits=hits, offset=offset, limit=limit)
 
 
-def _frequency(leaf: Leaf, ws: list[lx.Word], match: Callable[[Term, lx.Word], bool]) -> float:
-    """How often the leaf occurs in a paragraph, a word written exactly as in the query
-    counting half again (as the index's surface-form column adds to bm25 there)."""
-    written = {t.word for t in (leaf.terms if isinstance(leaf, Phrase) else (leaf,))}
-    return sum(1.5 if ws[i].surface in written else 1.0 for i in leaf_marks(leaf, ws, match))
+def _frequency(leaf: Leaf, surfaces: list[str], match: Callable[[Term, lx.Word], bool]) -> float:
+    """How often the leaf occurs in a paragraph (its surface forms), a word written
+    exactly as in the query counting half again (as the surface-form column adds to
+    bm25 in the index)."""
+    terms = leaf.terms if isinstance(leaf, Phrase) else (leaf,)
+    distinct = set(surfaces)
+    if not all(any(match(t, _form_word(s)) for s in distinct) for t in terms):
+        return 0.0  # the usual case, decided on the few distinct words
+    written = {t.word for t in terms}
+    ws = [_form_word(s) for s in surfaces]
+    return sum(1.5 if surfaces[i] in written else 1.0 for i in leaf_marks(leaf, ws, match))
 
 
 def _best_paragraphs(conn: Connection, doc_ids: list[int], node: Node) -> dict[int, int]:
@@ -403,9 +409,9 @@ def _best_paragraphs(conn: Connection, doc_ids: list[int], node: Node) -> dict[i
         select(paragraphs.c.id, paragraphs.c.document_id, paragraphs.c.seq, paragraphs.c.forms).where(
             paragraphs.c.document_id.in_(doc_ids))
     ):
-        ws = _leaf_words(r.forms)
-        tfs = [_frequency(leaf, ws, match) for leaf in pos]
-        per_doc.setdefault(r.document_id, []).append((r.id, r.seq, len(ws), tfs))
+        surfaces = r.forms.split()
+        tfs = [_frequency(leaf, surfaces, match) for leaf in pos]
+        per_doc.setdefault(r.document_id, []).append((r.id, r.seq, len(surfaces), tfs))
     best: dict[int, int] = {}
     for doc_id, paras in per_doc.items():
         avg = max(1.0, sum(n for _, _, n, _ in paras) / len(paras))
