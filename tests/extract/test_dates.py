@@ -121,3 +121,9 @@ def test_a_date_closing_a_long_meeting_heading_dates_the_minutes():
             "Present: the members of the Committee and the heads of the departments concerned.\n\n"
             "Comrade Kádár reported on the preparations for the plenum of the Central Committee.\n")
     assert document_date(text, header_first=True).iso == "1956-07-12"
+
+
+def test_a_protocol_extract_in_translation_is_dated_by_its_session():
+    text = ("TOP SECRET\n\nExtract from Protocol No. 12 of the Session of the CC CPSU Presidium, 3 May 1956\n\n"
+            "Approve the draft reply to the government of Finland with the amendments made at the session.\n")
+    assert document_date(text).iso == "1956-05-03"

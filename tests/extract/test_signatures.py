@@ -58,6 +58,14 @@ def names(values, field="author"):
     # a FROM: field with the office before the person
     ("SECRET\n\nINFORMATION MEMORANDUM\n\nTO: The Secretary\nFROM: INR - Llewellyn E. Thompson\n\n" + PROSE_EN,
      ["Томпсон"]),
+    # a protocol extract in English translation is the deciding body's
+    ("TOP SECRET\n\nExtract from Protocol No. 12 of the Session of the CC CPSU Presidium, 3 May 1956\n\n"
+     + PROSE_EN, ["Президиум ЦК КПСС"]),
+    # a translated telegram signed with a known surname alone; cities are no one
+    ("TELEGRAM\n\nFrom Moscow to Beijing\n\nTo Comrade Zhou Enlai\n\n" + PROSE_EN + "\nFilippov\n\n2 June 1950\n",
+     ["Сталин"]),
+    # a surname alone that no one knows is not taken for a signature
+    ("TELEGRAM\n\n" + PROSE_EN + "\nHelsinki\n", []),
     # an American drafting line in office-symbol form
     ("SECRET\n\nMEMORANDUM OF CONVERSATION\n\n" + PROSE_EN + "\nDrafted: EUR/SOV:LEThompson\nCleared: EUR:JSmith\n",
      ["Томпсон"]),
@@ -92,6 +100,7 @@ def test_drafting_line_names():
     # a British minute to the Secretary of State goes to the Foreign Secretary
     ("CONFIDENTIAL\n\nForeign Office Minute\n\nSecretary of State\n\n" + PROSE_EN,
      ["Министр иностранных дел Великобритании"]),
+    ("TELEGRAM\n\nFrom Moscow to Beijing\n\nTo Comrade Zhou Enlai\n\n" + PROSE_EN, ["Чжоу Эньлай"]),
     # "The Secretary" of a State Department paper; "господину" in a translated letter
     ("SECRET\n\nINFORMATION MEMORANDUM\n\nTO: The Secretary\nFROM: INR - Llewellyn E. Thompson\n\n" + PROSE_EN,
      ["Государственный секретарь США"]),

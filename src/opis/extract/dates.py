@@ -239,7 +239,8 @@ def _role(ln: Line, d: DateMatch, first_prose: int, last_prose: int,
 
 
 # a heading that names a meeting or a conversation; its date is the meeting's
-_MEETING = re.compile(r"\b(?:meeting|discussion|conversation|заседани\w*|совещани\w*|бесед\w*)\b", re.I)
+_MEETING = re.compile(r"\b(?:meeting|session|sitting|discussion|conversation|заседани\w*|совещани\w*|"
+                      r"бесед\w*)\b", re.I)
 
 
 def _previous(lines: list[Line], ln: Line) -> str:

@@ -77,7 +77,7 @@ TASS = re.compile(r"\b(?:Опровержение|Сообщение|Заявл�
                   r"(?:Refutation|Statement|Denial)\s+(?:by|of|from)\s+TASS", re.I)
 TASS_SAYS = re.compile(r"ТАСС\s+уполномочен\w*\s+заявить|TASS\s+is\s+authori[sz]ed\s+to\s+state")
 # the body that decided or met: "заседания Бюро Президиума ЦК от ...", "из решения ..."
-DECIDING = re.compile(r"(?:заседани[яе]|решени[яе]|постановлени[яе]|meeting\s+of\s+the)\s+"
+DECIDING = re.compile(r"(?:заседани[яе]|решени[яе]|постановлени[яе]|(?:meeting|session|sitting)\s+of\s+the)\s+"
                       r"(?P<body>[^\n]+?)(?=\s+от\s|\s+of\s+\d|,|\s*\d|\s*$)", re.I)
 BODY_HEAD = re.compile(r"Выписка|ВЫПИСКА|ПРОТОКОЛ|Протокол|ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ|Extract|EXTRACT|MINUTES|Minutes|"
                        r"MEMORANDUM OF DISCUSSION|Memorandum of Discussion|RECORD OF (?:THE )?MEETING OF|"
@@ -368,7 +368,17 @@ def _signature(s: str) -> tuple[int, int] | None:
         return m.start("sig"), m.start("sig") + len(m.group("sig").rstrip())
     if body(s) is not None:
         return len(s) - len(s.lstrip()), len(s.rstrip())
+    lone = LONE_NAME.match(s)
+    if lone:
+        # a surname alone ("Filippov", "Громыко") signs only if it is known to be a person's
+        party = resolve(lone.group("sig"), type="PER", context=SIGNED, case="nomn")
+        if party is not None and (party.authority_id or party.method == "rule:pseudonym"):
+            return lone.start("sig"), lone.end("sig")
     return None
+
+
+# a capitalised surname alone on a line
+LONE_NAME = re.compile(r"^\s*(?P<sig>[A-ZА-ЯЁ][a-zа-яё]{3,}(?:-[A-ZА-ЯЁ][a-zа-яё]+)?)\s*\.?\s*$")
 
 
 def _heading_body(lay: Layout) -> Value | None:

@@ -34,7 +34,12 @@ class Party:
 # (pattern, canonical, English). Patterns see the phrase after `normalize_body`.
 _BODIES: list[tuple[str, str, str]] = [
     (r"бюро\s+президиума\s+цк\s+кпсс", "Бюро Президиума ЦК КПСС", "Bureau of the CC CPSU Presidium"),
-    (r"президиум\s+цк\s+кпсс", "Президиум ЦК КПСС", "CC CPSU Presidium"),
+    (r"президиум\s+цк\s+кпсс|(?:cc\s+cpsu|cpsu\s+cc|cpsu\s+central\s+committee)\s+presidium|"
+     r"presidium\s+of\s+the\s+(?:cc\s+cpsu|cpsu\s+cc|central\s+committee\s+of\s+the\s+cpsu)",
+     "Президиум ЦК КПСС", "CC CPSU Presidium"),
+    (r"политбюро\s+цк\s+кпсс|(?:cc\s+cpsu|cpsu\s+cc)\s+politburo|cpsu\s+politburo|"
+     r"politburo\s+of\s+the\s+(?:cc\s+cpsu|cpsu\s+cc|central\s+committee\s+of\s+the\s+cpsu)",
+     "Политбюро ЦК КПСС", "CPSU Politburo"),
     (r"политбюро\s+цк\s+вкп\s*\(б\)", "Политбюро ЦК ВКП(б)", "Politburo of the CC VKP(b)"),
     (r"цк\s+кпсс|central\s+committee\s+of\s+the\s+(?:cpsu|communist\s+party\s+of\s+the\s+soviet\s+union)|"
      r"cpsu\s+central\s+committee|cc\s+cpsu", "ЦК КПСС", "CPSU Central Committee"),
@@ -365,7 +370,9 @@ def resolve(as_written: str, type: str | None = None, context: dict | str | None
             except Exception:
                 link = None
         if link is not None and link.entry.type == "LOC" and type != "LOC":
-            link = None  # a party is a person or a body: "the Delegation in Geneva" is not Geneva
+            # a party is a person or a body: "the Delegation in Geneva" is not Geneva, and
+            # "Moscow" in "From Moscow to Beijing" is no one
+            return found
         if link is not None:
             entry = link.entry
             kind = "person" if getattr(entry, "type", "PER") == "PER" else "body"
