@@ -151,3 +151,46 @@ def test_a_database_from_a_newer_opis_is_refused_and_left_alone(store_url):
     with pytest.raises(RuntimeError, match="9999.*newer opis"):
         Store.open(store_url)
     assert _state(store_url)[0] == "9999"
+
+
+# The full-text layout of SQLite databases made before revision 0003, as it was then.
+OLD_FTS5_LAYOUT = [
+    """CREATE VIRTUAL TABLE paragraph_fts USING fts5(lemmas, forms, translit,
+        content='paragraphs', content_rowid='id',
+        tokenize="unicode61 remove_diacritics 0 tokenchars '-'")""",
+    """CREATE TRIGGER paragraphs_fts_insert AFTER INSERT ON paragraphs BEGIN
+        INSERT INTO paragraph_fts(rowid, lemmas, forms, translit)
+        VALUES (new.id, new.lemmas, new.forms, new.translit);
+    END""",
+    """CREATE TRIGGER paragraphs_fts_delete AFTER DELETE ON paragraphs BEGIN
+        INSERT INTO paragraph_fts(paragraph_fts, rowid, lemmas, forms, translit)
+        VALUES ('delete', old.id, old.lemmas, old.forms, old.translit);
+    END""",
+    "CREATE INDEX ix_paragraphs_id_document ON paragraphs(id, document_id)",
+]
+
+
+@pytest.mark.sqlite_only("the older full-text layout it upgrades from was FTS5's")
+def test_an_older_sqlite_full_text_layout_is_rebuilt_and_finds_the_old_records(
+        blank_database_url, store_url):
+    from opis.search.engine import search
+
+    migrate.upgrade(blank_database_url, "0002")
+    engine = make_engine(blank_database_url)
+    try:
+        with engine.begin() as conn:
+            for name in ("paragraphs_fts_insert", "paragraphs_fts_delete", "paragraphs_fts_update"):
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+            conn.exec_driver_sql("DROP TABLE paragraph_fts")
+            for ddl in OLD_FTS5_LAYOUT:
+                conn.exec_driver_sql(ddl)
+        Store(engine).save_record(make_record())
+    finally:
+        engine.dispose()
+    with Store.open(blank_database_url) as store:
+        with store.engine.connect() as conn:
+            assert migrate.current(conn) == migrate.head()
+            store.backend.integrity_check(conn)
+        assert [h.record_id for h in search(store, "ТАСС").hits] == [make_record().id]
+    Store.open(store_url).close()
+    assert _structure(blank_database_url) == _structure(store_url)
