@@ -87,3 +87,16 @@ def test_registry_numbers_in_other_layouts(text, numbers):
     found = registry_numbers(layout(text))
     assert [v.value for v in found] == numbers
     assert all(text[v.start:v.end] == v.as_written and "(" not in v.as_written for v in found)
+
+
+@pytest.mark.parametrize(("text", "n"), [
+    ("Отпечатано 5 экз.", 5), ("Отп. в 3 экз.", 3), ("Напечатано в 2 экземплярах", 2),
+    ("Печ. 4 экз.", 4), ("Экз. единственный", 1), ("Экз. № 2", None),
+])
+def test_copy_notes_in_other_words(text, n):
+    assert [v.value for v in copies_made(text)] == ([n] if n else [])
+
+
+def test_a_numbered_distribution_list():
+    text = "Разослано:\n1 - т. Косыгину\n2 - т. Суслову\n3 - в дело\n"
+    assert [v.value["name"] for v in extract_distribution(text)] == ["Косыгин", "Суслов", "дело"]

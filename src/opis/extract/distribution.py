@@ -24,6 +24,7 @@ def _entry(part: str, start: int, context: str) -> Value | None:
     c = COPIES.search(part)
     copies = int(c.group("n")) if c else None
     name_part = COPIES.sub(" ", part)
+    name_part = re.sub(r"^\d{1,2}\s*[-–.)]\s*", "", name_part.strip())  # a numbered list: "1 - т. Хрущеву"
     name_part = _TITLES.sub("", name_part.strip(" ,.;:-–")).strip(" ,.;:-–")
     if not name_part:
         return None

@@ -38,8 +38,9 @@ PROTOCOL = re.compile(
     r"(?P<rest>[^\n]*)", re.I)
 ITEM = re.compile(r"^\s*(?:п\.\s*|пункт\s*|item\s*)?(?P<item>\d{1,3})\s*[.)]\s*[-–—]?\s*[А-ЯЁA-Z«\"]")
 ITEM_INLINE = re.compile(r"(?:\(|,\s*)(?:п\.|пункт|item)\s*(?P<item>\d{1,3})", re.I)
-COPIES = re.compile(r"(?:Отп\.?|Отпеч\.?|Напеч\.?)\s*(?P<n>\d{1,3})\s*экз|(?P<en>\d{1,3})\s+copies\s+(?:made|printed|typed)|"
-                    r"(?P<one>Единственный\s+экземпляр|Only\s+copy)", re.I)
+COPIES = re.compile(r"(?:Отп(?:ечатано)?\.?|Отпеч\.?|Напеч(?:атано)?\.?|Печ\.)\s*(?:в\s+)?(?P<n>\d{1,3})\s*экз|"
+                    r"(?P<en>\d{1,3})\s+copies\s+(?:made|printed|typed)|"
+                    r"(?P<one>Единственный\s+экземпляр|Экз(?:\.|емпляр)\s+единственный|Only\s+copy)", re.I)
 RETURN = re.compile(r"Подлежит\s+возврату[^\n]*?в\s+(?P<days>\d+)\s*-?\s*дневный\s+срок", re.I)
 HANDLING = [
     (re.compile(r"Снятие\s+копий\s+(?:воспрещается|запрещается)", re.I), "copying prohibited"),
