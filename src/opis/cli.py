@@ -18,6 +18,7 @@ app = typer.Typer(
     help="opis: turn archival transcriptions into a searchable, citable archive.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # never print document text held in variables
 )
 console = Console()
 err = Console(stderr=True)
@@ -217,6 +218,71 @@ def evaluate(
     else:
         for table in tables:
             console.print(table)
+
+
+class ExportFormat(str, Enum):
+    tei = "tei"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@app.command("export")
+def export_archive(
+    out: Path = typer.Argument(..., help="A folder (tei, csv) or a file (jsonl; - for standard output)."),
+    fmt: ExportFormat = typer.Option(ExportFormat.jsonl, "--format", "-f", help="tei, jsonl or csv."),
+    db: Optional[str] = DbOption,
+    include_restricted: bool = typer.Option(False, "--include-restricted",
+                                            help="Also export restricted records (off by default)."),
+) -> None:
+    """Export the archive: TEI P5 per record, a lossless JSONL dump, or CSV tables."""
+    from opis.export.dump import export_csv, export_jsonl
+    from opis.export.tei import export_tei
+
+    store = open_store(db)
+    if fmt is ExportFormat.tei:
+        paths = export_tei(store, out, include_restricted=include_restricted)
+        err.print(f"wrote {len(paths)} TEI file(s) to {out}", highlight=False)
+    elif fmt is ExportFormat.csv:
+        paths = export_csv(store, out, include_restricted=include_restricted)
+        err.print(f"wrote {len(paths)} CSV file(s) to {out}", highlight=False)
+    else:
+        n = export_jsonl(store, sys.stdout if str(out) == "-" else out, include_restricted=include_restricted)
+        err.print(f"wrote {n} line(s) to {out}", highlight=False)
+
+
+@app.command("import")
+def import_archive(
+    paths: list[Path] = typer.Argument(..., help="A JSONL dump made by `opis export`, or TEI files made by opis."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Import a JSONL dump or opis TEI files into the archive (originals included)."""
+    from opis.export.dump import import_jsonl
+    from opis.export.tei_import import import_tei
+
+    store = open_store(db)
+    dumps = [p for p in paths if p.suffix == ".jsonl"]
+    teis = [p for p in paths if p.suffix != ".jsonl"]
+    counts: dict[str, int] = {}
+    try:
+        for dump in dumps:
+            for key, n in import_jsonl(store, dump).items():
+                counts[key] = counts.get(key, 0) + n
+        if teis:
+            for key, n in import_tei(store, teis).items():
+                counts[key] = counts.get(key, 0) + n
+    except Exception as exc:  # a bad file is one clear line, never a traceback
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(1)
+    console.print(", ".join(f"{n} {key}" for key, n in counts.items()) or "nothing imported", highlight=False)
+
+
+@app.command("db-upgrade")
+def db_upgrade(db: Optional[str] = DbOption) -> None:
+    """Bring the database schema up to date (Alembic migrations; also done on open)."""
+    from opis.store.migrate import upgrade
+
+    before, after = upgrade(db_url(db))
+    console.print(f"schema {before or 'empty'} → {after}", highlight=False)
 
 
 @app.command()

@@ -113,3 +113,25 @@ def test_a_changed_file_updates_its_record_and_keeps_its_id(tmp_path, store_url)
     assert first["files"][0]["status"] == "added" and second["files"][0]["status"] == "updated"
     assert first["files"][0]["record_id"] == second["files"][0]["record_id"]
     assert json.loads(opis("search", "редакция", "--format", "json", db=db).stdout)["total"] == 1
+
+
+def test_export_import_moves_an_archive_without_loss(seeded_db, make_database_url, tmp_path):
+    first = tmp_path / "first.jsonl"
+    opis("export", str(first), "--format", "jsonl", db=seeded_db)
+    target = make_database_url("cli-import")
+    proc = opis("import", str(first), db=target)
+    assert "2 added" in proc.stdout
+    second = tmp_path / "second.jsonl"
+    opis("export", str(second), "--format", "jsonl", db=target)
+    assert first.read_bytes() == second.read_bytes() and first.stat().st_size > 0
+    tei = tmp_path / "tei"
+    opis("export", str(tei), "--format", "tei", db=seeded_db)
+    assert len(list(tei.glob("*.xml"))) == 2
+
+
+def test_import_of_a_foreign_file_is_one_clear_line(seeded_db, tmp_path):
+    bad = tmp_path / "not-tei.xml"
+    bad.write_text("<html><body>hello</body></html>", encoding="utf-8")
+    proc = opis("import", str(bad), db=seeded_db, check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "not-tei.xml" in proc.stderr and proc.stderr.strip().count("\n") == 0
