@@ -29,6 +29,23 @@ from opis.extract.doctype import extract_doctype
     # an information memorandum is a memorandum, even with To:/From: fields
     ("SECRET\n\nINFORMATION MEMORANDUM\n\nTO: The Secretary\nFROM: INR - Roger Hilsman\n\n"
      "The Soviet leadership appears to regard the treaty as a success and presents it so at home.\n", "memorandum"),
+    # a stenogram of a meeting is minutes; of a speech, a speech
+    ("Сов. секретно\n\nСТЕНОГРАММА\nзаседания Президиума ЦК КПСС\n\n"
+     "Председательствует товарищ Хрущев. На заседании обсуждается вопрос о поездке в Югославию.\n", "minutes"),
+    ("СТЕНОГРАММА\nвыступления товарища Суслова\n\n"
+     "Товарищи, прошедший год был для партии годом больших испытаний и больших побед во всех делах.\n", "speech"),
+    # other headings of the same kinds
+    ("ВЕРБАЛЬНАЯ НОТА\n\nМинистерство иностранных дел СССР сообщает Посольству о порядке выдачи виз журналистам.\n",
+     "note"),
+    ("ПОСЛАНИЕ\nПредседателя Совета Министров СССР\n\nУважаемый господин Президент! Я получил Ваше письмо и отвечаю на него.\n",
+     "letter"),
+    ("SECRET\n\nINTELLIGENCE REPORT\n\nThe Soviet leadership has decided to reduce the armed forces by a third in two years.\n",
+     "report"),
+    ("ИНФОРМАЦИОННОЕ СООБЩЕНИЕ\nо Пленуме ЦК КПСС\n\nНа днях состоялся очередной Пленум Центрального Комитета партии.\n",
+     "press_statement"),
+    ("Conversation between Comrade Mao Zedong and Ambassador Yudin\n\n"
+     "Yudin conveyed the proposals of the Soviet leadership on the naval station and asked for an answer.\n",
+     "conversation"),
     # an embassy despatch is a report, even with From:/To: fields like a cable
     ("CONFIDENTIAL\n\nFROM:  Amembassy WARSAW          DESP. NO. 312\nTO:    THE DEPARTMENT OF STATE\n\n"
      "The harvest in the western provinces has been better than the regime expected in the spring.\n",

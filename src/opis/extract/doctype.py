@@ -18,21 +18,27 @@ from opis.model import Value
 _H = r"^[\s*\[(]*"
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("ciphered_telegram", re.compile(_H + r"(?:ШИФР(?:О)?ТЕЛЕГРАММА|ШИФРОВКА|Ciphered\s+telegram|Cipher\s+telegram|ENCRYPTED\s+TELEGRAM)", re.I)),
-    ("conversation", re.compile(_H + r"(?:ЗАПИСЬ\s+БЕСЕДЫ|(?:Memorandum|Record|Minutes)\s+of\s+(?:a\s+|the\s+)?Conversation)", re.I)),
+    ("conversation", re.compile(_H + r"(?:ЗАПИСЬ\s+(?:БЕСЕДЫ|РАЗГОВОРА|ПЕРЕГОВОРОВ)|"
+                                r"(?:Memorandum|Record|Minutes|Notes?)\s+of\s+(?:a\s+|the\s+)?Conversation|"
+                                r"Conversation\s+(?:between|with)\b)", re.I)),
     ("minutes", re.compile(_H + r"(?:ПРОТОКОЛЬНАЯ\s+ЗАПИСЬ|ПРОТОКОЛ\s*(?:№|N|заседания|$)|СТЕНОГРАФИЧЕСКИЙ\s+ОТЧЕТ|"
+                           r"СТЕНОГРАММА\s+(?:заседания|совещания|пленума|переговоров)|"
                            r"ЗАПИСЬ\s+ЗАСЕДАНИЯ|Minutes\s+of|"
                            r"(?:Memorandum|Record|Notes?|Summary)\s+of\s+(?:the\s+)?(?:Discussion|Meeting)\s+(?:at|of)\b)", re.I)),
     ("decision", re.compile(_H + r"(?:Выписка\b|ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ\b|Extract\s+from|Decision\s+of|Resolution\s+of)", re.I)),
-    ("press_statement", re.compile(_H + r"(?:ЗАЯВЛЕНИЕ|СООБЩЕНИЕ\s+ТАСС|ОПРОВЕРЖЕНИЕ\s+ТАСС|КОММЮНИКЕ|TASS\s+(?:statement|refutation|denial)|Communiqu[eé]|Statement\s+(?:by|of))", re.I)),
+    ("press_statement", re.compile(_H + r"(?:ЗАЯВЛЕНИЕ|СООБЩЕНИЕ\s+ТАСС|ОПРОВЕРЖЕНИЕ\s+ТАСС|КОММЮНИКЕ|ИНФОРМАЦИОННОЕ\s+СООБЩЕНИЕ|"
+                                   r"PRESS\s+RELEASE|FOR\s+THE\s+PRESS|TASS\s+(?:statement|refutation|denial)|Communiqu[eé]|Statement\s+(?:by|of))", re.I)),
     ("speech", re.compile(_H + r"(?:СТЕНОГРАММА|РЕЧЬ|ВЫСТУПЛЕНИЕ|(?:ПРОЕКТ|ТЕКСТ)\s+(?:РЕЧИ|ВЫСТУПЛЕНИЯ)|"
                           r"(?:Draft\s+)?(?:Speech|Remarks|Address)\s+(?:by|of|for|at|to)\b)", re.I)),
     ("diary", re.compile(_H + r"(?:Из\s+дневника|ДНЕВНИК|Diary|From\s+the\s+(?:journal|diary))", re.I)),
-    ("report", re.compile(_H + r"(?:(?:ПОЛИТИЧЕСКИЙ\s+)?ОТЧЕТ|ДОКЛАД\b|ИНФОРМАЦИЯ\b|Report\b)", re.I)),
+    ("report", re.compile(_H + r"(?:(?:ПОЛИТИЧЕСКИЙ\s+|ГОДОВОЙ\s+)?ОТЧЕТ|ДОКЛАД\b|ИНФОРМАЦИЯ\b|ОБЗОР\b|Report\b|"
+                          r"(?-i:(?:[A-Z]+\s+){1,2}REPORT\b))", re.I)),
     ("cable", re.compile(_H + r"(?:Cable|CABLE)\b")),
     ("telegram", re.compile(_H + r"(?:(?:OUTGOING|INCOMING)\s+)?(?:ТЕЛЕГРАММА|Telegram)", re.I)),
-    ("memorandum", re.compile(_H + r"(?:ДОКЛАДНАЯ\s+ЗАПИСКА|ЗАПИСКА|(?:Information|Action|Intelligence)\s+)?Memorandum", re.I)),
-    ("note", re.compile(_H + r"(?:НОТА\b|СПРАВКА|Note\b|Aide-m[eé]moire)", re.I)),
-    ("letter", re.compile(_H + r"(?:ПИСЬМО|Letter\s+from|Дорог(?:ой|ая|ие)\s+(?:товарищ|[А-ЯЁ])|Уважаем\w+\s+(?:товарищ|[А-ЯЁ])|Dear\s+)", re.I)),
+    ("memorandum", re.compile(_H + r"(?:(?:ДОКЛАДНАЯ|ПОЯСНИТЕЛЬНАЯ|АНАЛИТИЧЕСКАЯ|СЛУЖЕБНАЯ)\s+ЗАПИСКА|ЗАПИСКА|"
+                              r"(?:Information|Action|Intelligence)\s+Memorandum|Memorandum)", re.I)),
+    ("note", re.compile(_H + r"(?:(?:ВЕРБАЛЬНАЯ\s+)?НОТА\b|СПРАВКА|Note\b|Aide-m[eé]moire)", re.I)),
+    ("letter", re.compile(_H + r"(?:ПИСЬМО|ПОСЛАНИЕ|(?:Letter|Message)\s+from|Дорог(?:ой|ая|ие)\s+(?:товарищ|[А-ЯЁ])|Уважаем\w+\s+(?:товарищ|[А-ЯЁ])|Dear\s+)", re.I)),
 ]
 
 # a news agency's dateline: "Москва, 7 июня 1955 г. (ТАСС).", "LONDON, May 3 (Reuters)"
@@ -52,7 +58,13 @@ def extract_doctype(text: str) -> list[Value]:
     lay = layout(text)
     opening = [ln for ln in lay.lines if not ln.blank][:12]
     for kind, pattern in RULES:
-        for ln in opening:
+        for k, ln in enumerate(opening):
+            if k + 1 < len(opening) and len(ln.text.split()) == 1 and kind == "minutes":
+                # "СТЕНОГРАММА / заседания Президиума": the heading runs on
+                m = pattern.match(ln.text + " " + opening[k + 1].text.strip())
+                if m and len(m.group(0)) > len(ln.text):
+                    return [value("doc_type", kind, ln.stripped, ln.start + len(ln.text) - len(ln.text.lstrip()),
+                                  ln.end, "rule:doctype.heading", 0.85)]
             if kind == "press_statement" and (PUBLICATION.match(ln.text) or NEWSPAPER_DATE.match(ln.text)
                                               or DATELINE_AGENCY.match(ln.text)):
                 return [value("doc_type", kind, ln.stripped, ln.start, ln.end,
