@@ -119,3 +119,9 @@ def test_an_english_phrase_is_not_a_person():
 
 def test_an_oblique_surname_is_not_read_as_another_nominative():
     assert resolve("В. С. Семенова", type="PER", context={"signature": True}, case="gent").name == "Семенов"
+
+
+@pytest.mark.parametrize("mark", ["/signed/", "sgd.", "Signed:", "(подп.)", "/подпись/", "[signed]"])
+def test_marks_of_a_signature_in_a_copy(mark):
+    text = "Товарищу ХРУЩЕВУ Н.С.\n\n" + PROSE + "\n" + mark + " А. Громыко\n"
+    assert names(authors(layout(text))) == ["Громыко"]

@@ -35,9 +35,12 @@ FROM_TO = re.compile(r"^\s*(?:\w+\s+){0,3}?from\s+(?P<a>.+?)\s+to\s+(?P<r>.+?)\s
 FROM_LINE = re.compile(r"^\s*(?:From|FROM|От)\s*:\s*(?P<names>.+?)\s*$")
 TITLES_EN = re.compile(r"^(?:President|Chairman|Premier|Secretary|Ambassador|Comrade|Mr\.|General)\s+",
                        re.I)
+# the marks a copy puts where the signature was: "(signed)", "/s/", "(подпись)", "sgd."
+SIGNED_MARK = (r"\((?:signed|sgd\.?)\)|/(?:s|signed)/|\[signed\]|\bsgd\.|\bSigned:|"
+               r"\((?:подпись|подп\.)\)|/(?:подпись|подп\.)/|\[подпись\]")
 # a signature: initials and surname, a name in capitals, first name and surname
 SIGNATURE = re.compile(
-    r"^\s*(?:\(signed\)|/s/|\(подпись\))?\s*(?P<sig>"
+    r"^\s*(?:" + SIGNED_MARK + r")?\s*(?P<sig>"
     r"(?:[A-ZА-ЯЁ]\.\s*){1,3}[A-ZА-ЯЁ][\w\-]+|"                   # Г. Пушкин, W. Gomułka
     r"[A-ZА-ЯЁ][a-zа-яё\w]+\s+(?:[A-ZА-ЯЁ]\.\s*){1,2}|"           # Пушкин Г.
     r"[A-ZА-ЯЁ][a-zа-яё\w\-]+(?:\s+[A-Z]\.)?\s+[A-ZА-ЯЁ][a-zа-яё\w\-]+|"  # Dean Rusk, Мао Цзэдун
@@ -50,7 +53,7 @@ SIGNATURE = re.compile(
 _ABBR = re.compile(r"\b[БВГДЖЗЙКЛМНПРСТФХЦЧШЩ]{2,}\b|\b(?:USSR|USA|CPSU)\b")
 # a position title and the name on one line: "Министр иностранных дел СССР В. Молотов"
 TRAILING_SIGNATURE = re.compile(r"\s(?P<sig>(?:[A-ZА-ЯЁ]\.\s*){1,2}[A-ZА-ЯЁ][a-zа-яё\-]+)\s*(?:/[^/]*/)?\s*\.?\s*$")
-SIGNED_FULL = re.compile(r"^\s*(?:\(signed\)|/s/|\(подпись\))\s*(?P<sig>.+?)\s*$|"
+SIGNED_FULL = re.compile(r"^\s*(?:" + SIGNED_MARK + r")\s*(?P<sig>.+?)\s*$|"
                          r"^\s*/\s*(?P<sig2>(?:[A-ZА-ЯЁ]\.\s*){1,3}[A-ZА-ЯЁ][\w\-]+)\s*/\s*$", re.I)
 DRAFTED = re.compile(r"^\s*(?:Drafted(?:\s+by)?|Recorded\s+by|Запись\s+составил\w*|Записал\w*)\s*:?\s*(?P<sig>.*?)\s*$",
                      re.I)

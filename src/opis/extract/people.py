@@ -89,7 +89,8 @@ _TITLES = re.compile(
     r"^(?:(?:т\.\s*т\.|тт\.|товарищам|товарищу|товарищ|тов\.|т\.|господину|г-ну|г\.|"
     r"comrades?|mr\.|mrs\.|dr\.|to)(?!\w)\s*)+", re.I)
 _INITIALS = re.compile(r"(?:\b[A-ZА-ЯЁ]\.\s*){1,3}")
-_SIGNED = re.compile(r"\(signed\)|/s/|\(подпись\)|/подпись/", re.I)
+_SIGNED = re.compile(r"\((?:signed|sgd\.?)\)|/(?:s|signed)/|\[signed\]|\bsgd\.|\bSigned:|"
+                     r"\((?:подпись|подп\.)\)|/(?:подпись|подп\.)/|\[подпись\]", re.I)
 
 
 def inflect_head(phrase: str, case: str) -> str:
