@@ -3,13 +3,15 @@
 Semantics (see `opis.search.query`): boolean logic per document, phrases per paragraph.
 The work is split so that nothing scales with the archive in Python:
 
-1. Per word of the query the backend yields its paragraphs with a score; SQL groups them
-   into (document, best paragraph score). A phrase gets the paragraphs holding all its
-   words, which are checked for adjacency here on their stored word forms; the documents
-   that pass enter the SQL as a small VALUES list.
+1. Per word of the query the backend yields its paragraphs with their document and a
+   score; SQL groups them into (document, best paragraph score). A phrase gets the
+   paragraphs holding all its words, which are checked for adjacency here on their
+   stored word forms; the documents that pass enter the SQL as a VALUES list.
 2. The query tree becomes set algebra in SQL: AND = documents present in every branch
    (UNION ALL ... GROUP BY ... HAVING count = branches), OR = in any branch, NOT = NOT IN.
-   Visibility, filters, the total (a window count), sorting and LIMIT/OFFSET are applied
+   An AND starts with its rarest word (a capped count tells) and ranks the other words
+   only inside that word's documents. Visibility (an anti-join on the few hidden
+   documents), filters, the total (a window count), sorting and LIMIT/OFFSET are applied
    in the same statement, so only one page of document ids comes back.
 3. Only for that page are paragraphs looked at again (their stored word forms): the best
    paragraph of each hit is the one holding most distinct words/phrases of the query,
@@ -215,7 +217,7 @@ def _values(best: dict[int, float]) -> Select:
     return select(sq.c.document_id, sq.c.score)
 
 
-ESTIMATE_CAP = 5000  # paragraphs counted to find an AND's rarest word
+ESTIMATE_CAPS = (1_000, 10_000, 100_000)  # rising caps of the counts that find the rarest word
 
 
 @dataclass
@@ -285,12 +287,22 @@ class _Compiler:
         if phrases:
             anchor: Node = phrases[0]
         else:
-            est = {id(w): self.store.backend.estimate(self.conn, leaf_plan(w), ESTIMATE_CAP) for w in words}
-            anchor = min(words, key=lambda w: est[id(w)])
+            anchor = self._rarest(words)
         first = self.compile(anchor).cte()
         within = select(first.c.document_id)
         rest = [self.leaf(c, within) if isinstance(c, Term) else self.compile(c) for c in pos if c is not anchor]
         return _combine([select(first.c.document_id, first.c.score), *rest], need_all=True)
+
+
+    def _rarest(self, words: list[Term]) -> Term:
+        """The word with fewest paragraphs, counted under rising caps until one word
+        stays below the cap: the counting costs about the rarest word's matches."""
+        est: dict[int, int] = {}
+        for cap in ESTIMATE_CAPS:
+            est = {id(w): self.store.backend.estimate(self.conn, leaf_plan(w), cap) for w in words}
+            if min(est.values()) < cap:
+                break
+        return min(words, key=lambda w: est[id(w)])
 
 
 def _combine(parts: list[Select], need_all: bool) -> Select:
