@@ -71,9 +71,10 @@ def extract_doctype(text: str) -> list[Value]:
                               "rule:doctype.publication", 0.8)]
             m = pattern.match(ln.text)
             if m:
-                words = m.group(0).strip(" *[(")
-                start = ln.start + m.end() - len(words)
-                return [value("doc_type", kind, words, start, ln.start + m.end(),
+                whole = m.group(0)
+                words = whole.lstrip(" *[(").rstrip()
+                start = ln.start + m.start() + len(whole) - len(whole.lstrip(" *[("))
+                return [value("doc_type", kind, words, start, start + len(words),
                               "rule:doctype.heading", 0.9)]
             spaced = despace(ln.text)
             if spaced != ln.text and pattern.match(spaced):

@@ -347,10 +347,13 @@ def _signature_lines(lay: Layout) -> list[tuple[str, int, int]]:
             break
         if NOT_SIGNATURE.search(ln.text) or is_folio(ln.text):
             continue
-        for a, s in _segments(ln):
+        segments = _segments(ln)
+        for a, s in segments:
             found = _signature(s)
             if found is not None:
-                out.append((ln.text.strip(), ln.start + a + found[0], ln.start + a + found[1]))
+                # the signature as written: the line, or its part when several sign on it
+                written = ln.text.strip() if len(segments) == 1 and s.strip() == ln.text.strip() else s.strip()
+                out.append((written, ln.start + a + found[0], ln.start + a + found[1]))
     return out
 
 
@@ -464,10 +467,10 @@ def authors(lay: Layout) -> list[Value]:
         if f:
             first = re.split(r",|\s{3,}", f.group("names"))[0].strip()
             first = re.sub(r"^[A-Z/]{2,12}\s+[-–]\s+", "", first)  # "INR - Thomas L. Hughes": the office goes
+            at = ln.start + ln.text.find(first, f.start("names"))
             if len(first.split()) == 1 and re.match(r"[A-Za-z]", first) or POST.search(first):
                 continue  # a cable's or despatch's FROM: is the post, not a person
-            out.add(resolve(first, context=SIGNED), first, ln.start + f.start("names"),
-                    ln.start + f.start("names") + len(first), "rule:from", 0.85)
+            out.add(resolve(first, context=SIGNED), first, at, at + len(first), "rule:from", 0.85)
         ft = FROM_TO.match(ln.text)
         if ft and len(words(ln.text)) <= 16:
             a = TITLES_EN.sub("", ft.group("a"))
