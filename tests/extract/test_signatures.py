@@ -125,3 +125,13 @@ def test_an_oblique_surname_is_not_read_as_another_nominative():
 def test_marks_of_a_signature_in_a_copy(mark):
     text = "Товарищу ХРУЩЕВУ Н.С.\n\n" + PROSE + "\n" + mark + " А. Громыко\n"
     assert names(authors(layout(text))) == ["Громыко"]
+
+
+@pytest.mark.parametrize(("signature", "name"), [
+    ("Дж. Кеннеди", "Кеннеди"),   # an initial of two letters
+    ("(Н. Хрущев)", "Хрущев"),    # a signature in brackets
+    ("Ким Ир Сен", "Ким Ир Сен"),  # an East Asian name of three words in ordinary case
+])
+def test_signature_forms(signature, name):
+    text = "Товарищу МИКОЯНУ А.И.\n\n" + PROSE + "\n" + signature + "\n"
+    assert names(authors(layout(text))) == [name]

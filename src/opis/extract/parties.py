@@ -41,12 +41,13 @@ SIGNED_MARK = (r"\((?:signed|sgd\.?)\)|/(?:s|signed)/|\[signed\]|\bsgd\.|\bSigne
 # a signature: initials and surname, a name in capitals, first name and surname
 SIGNATURE = re.compile(
     r"^\s*(?:" + SIGNED_MARK + r")?\s*(?P<sig>"
-    r"(?:[A-ZА-ЯЁ]\.\s*){1,3}[A-ZА-ЯЁ][\w\-]+|"                   # Г. Пушкин, W. Gomułka
+    r"(?:[A-ZА-ЯЁ][a-zа-яё]?\.\s*){1,3}[A-ZА-ЯЁ][\w\-]+|"        # Г. Пушкин, W. Gomułka, Дж. Кеннеди
     r"[A-ZА-ЯЁ][a-zа-яё\w]+\s+(?:[A-ZА-ЯЁ]\.\s*){1,2}|"           # Пушкин Г.
     r"[A-ZА-ЯЁ][a-zа-яё\w\-]+(?:\s+[A-Z]\.)?\s+[A-ZА-ЯЁ][a-zа-яё\w\-]+|"  # Dean Rusk, Мао Цзэдун
     r"[A-Z][a-z][\w\-]*(?:\s+(?:[A-Z]\.|[A-Z][a-z][\w\-']*)){2,3}|"  # John Foster Dulles, John F. Kennedy Jr
     r"[A-ZА-ЯЁ][A-ZА-ЯЁ\-]{3,}|"                                   # ФИЛИППОВ, HARRIMAN
-    r"[A-ZА-ЯЁ][A-ZА-ЯЁ\-]{1,}(?:\s+[A-ZА-ЯЁ][A-ZА-ЯЁ\-]{1,}){1,2}"     # КИМ ИР СЕН
+    r"[A-ZА-ЯЁ][A-ZА-ЯЁ\-]{1,}(?:\s+[A-ZА-ЯЁ][A-ZА-ЯЁ\-]{1,}){1,2}|"    # КИМ ИР СЕН
+    r"[А-ЯЁ][а-яё]{1,3}(?:\s+[А-ЯЁ][а-яё]{1,4}){2}"                 # Ким Ир Сен, Пак Хон Ен
     r")\s*(?:/[^/]*/)?\s*\.?\s*$")
 # a word without vowels in capitals is an abbreviation (ЦК, СССР): "СЕКРЕТАРЬ ЦК" and
 # "ПОСОЛ СССР В КНР" are positions, not names
@@ -54,7 +55,7 @@ _ABBR = re.compile(r"\b[БВГДЖЗЙКЛМНПРСТФХЦЧШЩ]{2,}\b|\b(?:U
 # a position title and the name on one line: "Министр иностранных дел СССР В. Молотов"
 TRAILING_SIGNATURE = re.compile(r"\s(?P<sig>(?:[A-ZА-ЯЁ]\.\s*){1,2}[A-ZА-ЯЁ][a-zа-яё\-]+)\s*(?:/[^/]*/)?\s*\.?\s*$")
 SIGNED_FULL = re.compile(r"^\s*(?:" + SIGNED_MARK + r")\s*(?P<sig>.+?)\s*$|"
-                         r"^\s*/\s*(?P<sig2>(?:[A-ZА-ЯЁ]\.\s*){1,3}[A-ZА-ЯЁ][\w\-]+)\s*/\s*$", re.I)
+                         r"^\s*[/(]\s*(?P<sig2>(?:[A-ZА-ЯЁ][a-zа-яё]?\.\s*){1,3}[A-ZА-ЯЁ][\w\-]+)\s*[/)]\s*$", re.I)
 DRAFTED = re.compile(r"^\s*(?:Drafted(?:\s+by)?|Recorded\s+by|Запись\s+составил\w*|Записал\w*)\s*:?\s*(?P<sig>.*?)\s*$",
                      re.I)
 # the office-symbol form of an American drafting line: "EUR/SOV:TWSimons, Jr."
