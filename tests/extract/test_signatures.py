@@ -135,3 +135,17 @@ def test_marks_of_a_signature_in_a_copy(mark):
 def test_signature_forms(signature, name):
     text = "Товарищу МИКОЯНУ А.И.\n\n" + PROSE + "\n" + signature + "\n"
     assert names(authors(layout(text))) == [name]
+
+
+@pytest.mark.parametrize(("greeting", "expected"), [
+    ("Dear Comrade Khrushchev,", ["Хрущев"]),
+    ("Дорогой товарищ Гомулка!", ["Гомулка"]),
+    ("Dear Mr. President:", ["Президент США"]),
+    ("Dear Comrades,", []),
+    ("Dear Mr. Chairman,", []),
+])
+def test_a_letter_without_an_address_block_goes_to_whom_it_greets(greeting, expected):
+    from opis.extract.parties import salutation_recipient
+
+    text = "Translated from Polish\n\n" + greeting + "\n\n" + PROSE_EN + "\nWith comradely greetings\n"
+    assert names(salutation_recipient(layout(text)), "recipient") == expected

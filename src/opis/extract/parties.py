@@ -567,6 +567,33 @@ def note_recipient(lay: Layout) -> list[Value]:
     return []
 
 
+# a letter's greeting that names its addressee: "Dear Comrade Khrushchev,", "Уважаемый
+# господин Президент!", "Дорогой товарищ Гомулка!"
+SALUTATION = re.compile(r"^\s*(?:Dear|My\s+dear|Дорог(?:ой|ая)|(?:Глубоко)?[Уу]важаем(?:ый|ая))\s+"
+                        r"(?P<title>Comrade|Mr\.?|Mrs\.?|Madam|Sir|товарищ|господин|госпожа)\s+"
+                        r"(?P<n>[A-ZА-ЯЁ][\w\-]+(?:\s+[A-ZА-ЯЁ][\w\-]+){0,2})\s*[,:!]\s*$")
+
+
+def salutation_recipient(lay: Layout) -> list[Value]:
+    """Without an address block, a letter's greeting names whom it is written to: the
+    person, or the office where the greeting names one ("Dear Mr. President")."""
+    for ln in [x for x in lay.lines if not x.blank][:15]:
+        m = SALUTATION.match(ln.text)
+        if not m:
+            continue
+        name = m.group("n")
+        party = body(name) if name.split()[0].lower() in ("president", "secretary", "президент") else None
+        if party is None and not re.match(r"(?:Chairman|Председател|Министр|Minister|Ambassador|Посол)", name):
+            party = resolve(name, type="PER", context=SIGNED, case="nomn")
+            if party is not None and party.authority_id is None:
+                party = None  # only a person the authority knows: a greeting may use a first name
+        if party is None:
+            return []
+        a, b = ln.start + m.start("n"), ln.start + m.end("n")
+        return [_party_value("recipient", party, name, a, b, "rule:salutation", 0.7)]
+    return []
+
+
 def extract_parties(text: str) -> list[Value]:
     lay = layout(text)
     rec = recipients(lay) or note_recipient(lay)
