@@ -149,3 +149,14 @@ def test_a_letter_without_an_address_block_goes_to_whom_it_greets(greeting, expe
 
     text = "Translated from Polish\n\n" + greeting + "\n\n" + PROSE_EN + "\nWith comradely greetings\n"
     assert names(salutation_recipient(layout(text)), "recipient") == expected
+
+
+def test_an_embassy_addressed_by_its_own_ministry():
+    from opis.extract.lines import value
+
+    sender = value("author", {"name": "МИД КНР", "name_en": None, "authority_id": None, "kind": "body"},
+                   None, None, None, "test", 1.0)
+    text = "Cable\n\nTo the Embassy in Poland, for Ambassador Wang Bingnan:\n\n" + PROSE_EN
+    assert "Посольство КНР в Польше" in names(recipients(layout(text), [sender]), "recipient")
+    # without a known sender the embassy is no one's
+    assert not any(n.startswith("Посольство") for n in names(recipients(layout(text)), "recipient"))

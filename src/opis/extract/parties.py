@@ -167,8 +167,10 @@ def _english(text: str) -> bool:
     return len(re.findall(r"[A-Za-z]", text)) > len(re.findall(r"[А-Яа-яЁё]", text))
 
 
-def recipients(lay: Layout) -> list[Value]:
-    """Addressees of the heading, in the order written."""
+def recipients(lay: Layout, senders: list[Value] | None = None) -> list[Value]:
+    """Addressees of the heading, in the order written. `senders` (the authors found) tell
+    whose embassy "the Embassy in the Soviet Union" is."""
+    sender = next((v.value["name"] for v in senders or [] if v.field == "author"), None)
     out = _Collector("recipient")
     text = lay.text
     head = _opening(lay, 15)
@@ -190,7 +192,8 @@ def recipients(lay: Layout) -> list[Value]:
         ft = FROM_TO.match(s)
         if ft and len(words(s)) <= 16:
             for part, a, b in _parts(ft.group("r"), ln.start + ft.start("r")):
-                out.add(resolve(TITLES_EN.sub("", part), context=SIGNED), part, a, b, "rule:heading_to", 0.8)
+                out.add(resolve(TITLES_EN.sub("", part), context=SIGNED) or _own_embassy(part, sender),
+                        part, a, b, "rule:heading_to", 0.8)
             continue
         if k in consumed:
             continue
@@ -210,7 +213,8 @@ def recipients(lay: Layout) -> list[Value]:
             for part, a, b in parts:
                 if len(parts) > 1 and re.fullmatch(r"[A-Za-z\-]+\.?", part) and place_name(part.strip(" .")):
                     continue  # "THE DEPARTMENT OF STATE, WASHINGTON": the city is where, not who
-                out.add(resolve(_untitled(part), context=SIGNED, case="datv"), part, a, b, "rule:addressee", 0.9)
+                out.add(resolve(_untitled(part), context=SIGNED, case="datv") or _own_embassy(part, sender),
+                        part, a, b, "rule:addressee", 0.9)
             continue
         f = FOR_LINE.match(s)
         if f:
@@ -243,6 +247,39 @@ ADDRESS_LINE = re.compile(r"^\s*(?:To|TO)\s+[^.!?]{3,150}:\s*$")
 # an English title before a name in an address: "for Ambassador Liu Xiao", "President Kennedy"
 _EN_TITLE = re.compile(r"^(?:for\s+)?(?:(?:Vice|Deputy|President|Chairman|Premier|Secretary|Ambassador|Minister|Foreign\s+Minister|"
                        r"Comrade|Mr\.|Mrs\.|General|Marshal)\s+)+(?=[A-Z][a-z])")
+
+
+EMBASSY_IN = re.compile(r"^\s*(?:the\s+)?Embassy\s+in\s+(?:the\s+)?(?P<c>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s*$")
+
+
+def _own_embassy(part: str, sender: str | None) -> Party | None:
+    """"the Embassy in the Soviet Union" addressed by a ministry of the PRC ("МИД КНР")
+    is that country's embassy there: "Посольство КНР в СССР"."""
+    m = EMBASSY_IN.match(part)
+    own = re.search(r"\s([А-ЯЁ]{2,5})$", sender or "")
+    if not m or not own:
+        return None
+    host = resolve(m.group("c"), type="LOC")
+    if host is None or not host.authority_id or host.name == own.group(1):
+        return None
+    name = f"Посольство {own.group(1)} в {_locative(host.name)}"
+    return organisation(name) or Party(name, None, None, "body", "rule:own_embassy")
+
+
+def _locative(place: str) -> str:
+    """"Польша" -> "Польше", "Южная Корея" -> "Южной Корее"; abbreviations stay ("СССР")."""
+    from opis.extract.people import _morph
+
+    out = []
+    for w in place.split():
+        if w.isupper():
+            out.append(w)
+            continue
+        p = _morph().parse(w.lower())[0]
+        form = p.inflect({"loct"}) if p.tag.POS in ("NOUN", "ADJF") else None
+        new = form.word if form else w
+        out.append(new[:1].upper() + new[1:])
+    return " ".join(out)
 
 
 def _untitled(part: str) -> str:

@@ -89,7 +89,8 @@ STEPS: dict[str, Step] = {
     "date": lambda c: extract_date(c.text, header_first=c.first("doc_type") in ("conversation", "minutes")),
     "classification": lambda c: extract_classification(c.text),
     "authors": lambda c: authors(c.layout),
-    "recipients": lambda c: recipients(c.layout) or note_recipient(c.layout) or salutation_recipient(c.layout),
+    "recipients": lambda c: (recipients(c.layout, c.all("author")) or note_recipient(c.layout)
+                             or salutation_recipient(c.layout)),
     "registry": lambda c: _registry(c) + protocol(c.layout),
     "copies": lambda c: copies_made(c.text),
     "handling": lambda c: handling(c.text),
