@@ -66,6 +66,10 @@ def names(values, field="author"):
      ["Сталин"]),
     # a surname alone that no one knows is not taken for a signature
     ("TELEGRAM\n\n" + PROSE_EN + "\nHelsinki\n", []),
+    # a record of a body's meeting, the body on the next line with the date
+    ("Сов. секретно\n\nЗАПИСЬ ЗАСЕДАНИЯ\nПрезидиума ЦК КПСС 6 ноября 1956 г.\n\n" + PROSE, ["Президиум ЦК КПСС"]),
+    # a diary heading with its date
+    ("Diary of Anatoly Chernyaev, 5 June 1986\n\n" + PROSE_EN, ["Черняев"]),
     # an American drafting line in office-symbol form
     ("SECRET\n\nMEMORANDUM OF CONVERSATION\n\n" + PROSE_EN + "\nDrafted: EUR/SOV:LEThompson\nCleared: EUR:JSmith\n",
      ["Томпсон"]),
@@ -97,6 +101,9 @@ def test_drafting_line_names():
     # the city after the addressee is where it went, not who
     ("UNCLASSIFIED\n\nFROM:  Amembassy MOSCOW          DESP. NO. 77\nTO:    THE DEPARTMENT OF STATE, WASHINGTON.\n\n"
      + PROSE_EN, ["Государственный департамент США"]),
+    # with a To: field, a body alone on a heading line is the letterhead
+    ("INCOMING TELEGRAM\nDepartment of State\n\nSECRET\n\nFROM: Moscow\nTO: Secretary of State\n\n" + PROSE_EN,
+     ["Государственный секретарь США"]),
     # a British minute to the Secretary of State goes to the Foreign Secretary
     ("CONFIDENTIAL\n\nForeign Office Minute\n\nSecretary of State\n\n" + PROSE_EN,
      ["Министр иностранных дел Великобритании"]),

@@ -84,10 +84,12 @@ TASS_SAYS = re.compile(r"ТАСС\s+уполномочен\w*\s+заявить|T
 DECIDING = re.compile(r"(?:заседани[яе]|решени[яе]|постановлени[яе]|(?:meeting|session|sitting)\s+of\s+the)\s+"
                       r"(?P<body>[^\n]+?)(?=\s+от\s|\s+of\s+\d|,|\s*\d|\s*$)", re.I)
 BODY_HEAD = re.compile(r"Выписка|ВЫПИСКА|ПРОТОКОЛ|Протокол|ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ|Extract|EXTRACT|MINUTES|Minutes|"
+                       r"ЗАПИСЬ ЗАСЕДАНИЯ|СТЕНОГРАММА ЗАСЕДАНИЯ|"
                        r"MEMORANDUM OF DISCUSSION|Memorandum of Discussion|RECORD OF (?:THE )?MEETING OF|"
                        r"Record of (?:the )?Meeting of")
 # a heading word that the deciding body's name completes on the next line
-DECISION_WORD = re.compile(r"^\s*(?:ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ|ПРОТОКОЛ(?:\s*№\s*\S+)?|ПРОТОКОЛЬНАЯ ЗАПИСЬ|ВЫПИСКА)\s*$")
+DECISION_WORD = re.compile(r"^\s*(?:ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ|ПРОТОКОЛ(?:\s*№\s*\S+)?|ПРОТОКОЛЬНАЯ ЗАПИСЬ|ВЫПИСКА|"
+                           r"(?:ЗАПИСЬ|СТЕНОГРАММА|ПРОТОКОЛ)\s+ЗАСЕДАНИЯ)\s*$")
 # heading words after which the next line completes the heading, not an address
 HEADING_WORD = re.compile(r"^\s*(?:ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ|ПРОТОКОЛ|ПРОТОКОЛЬНАЯ ЗАПИСЬ|ВЫПИСКА|ЗАПИСЬ БЕСЕДЫ|"
                           r"ИЗ ДНЕВНИКА|СПРАВКА|ЗАЯВЛЕНИЕ|СТЕНОГРАММА|ДОКЛАДНАЯ ЗАПИСКА)\b")
@@ -99,9 +101,9 @@ HEADING_PERSON = [
     re.compile(r"(?:товарища|тов\.)\s+(?P<p>[А-ЯЁ][А-ЯЁа-яё\-]+(?:\s+[А-ЯЁ]\.\s*[А-ЯЁ]\.)?)"),
     re.compile(r"дневника\s+(?:посла\s+СССР\s+в\s+\S+\s+)?(?P<p>(?:[А-ЯЁ]\.\s*){0,2}[А-ЯЁ][А-ЯЁа-яё\-]+(?:\s+[А-ЯЁ]\.\s*[А-ЯЁ]\.)?)",
                re.I),
-    re.compile(r"(?:speech|statement|address|remarks)\s+(?:by|for)\s+(?:comrade\s+)?(?P<p>.+?)"
-               r"(?=\s+(?:AT|ON|IN|TO|BEFORE|CONCERNING)\s|\n|$)", re.I),
-    re.compile(r"diary\s+of\s+(?P<p>.+?)(?=\n|$)", re.I),
+    re.compile(r"(?:speech|statement|address|remarks)\s+(?:by|for)\s+(?:comrade\s+)?(?P<p>[^,\n]+?)"
+               r"(?=\s+(?:AT|ON|IN|TO|BEFORE|CONCERNING)\s|,|\n|$)", re.I),
+    re.compile(r"diary\s+of\s+(?P<p>[^,\n]+?)(?=,|\s+\d|\n|$)", re.I),
 ]
 COMPOSED_BY = re.compile(r"(?:Справка|Записка|Информация)\s+составлен[аоы]?\s+(?P<b>[^.\n]+)", re.I)
 SENT_HEADINGS = re.compile(r"^\s*(?:ЗАЯВЛЕНИЕ|СТЕНОГРАММА|РЕЧЬ|ВЫСТУПЛЕНИЕ|ИЗ ДНЕВНИКА|Из дневника|SPEECH|STATEMENT|"
@@ -181,6 +183,9 @@ def recipients(lay: Layout, senders: list[Value] | None = None) -> list[Value]:
     stamps_done = False
     letterhead_seen = False
     consumed: set[int] = set()
+    # an English heading with a To: field names its addressee there; a body on a line of
+    # its own ("INCOMING TELEGRAM / Department of State") is then the letterhead
+    to_field = any(re.match(r"^\s*TO\s*:", x.text, re.I) for x in head)
     for k, ln in enumerate(head):
         s = ln.text
         if re.search(r"Пролетарии всех стран", s):
@@ -229,7 +234,7 @@ def recipients(lay: Layout, senders: list[Value] | None = None) -> list[Value]:
         joined = s if k + 1 >= len(head) else s + " " + head[k + 1].text
         whole = body(s) or (body(joined) if s.strip().isupper() else None)
         completes_heading = k > 0 and bool(HEADING_WORD.match(head[k - 1].text))
-        if whole is not None and not letterhead_seen and not (english and first_content) \
+        if whole is not None and not letterhead_seen and not (english and (first_content or to_field)) \
                 and not completes_heading:
             out.add(whole, s.strip(), ln.start + len(s) - len(s.lstrip()), ln.end, "rule:addressee_body", 0.8)
             continue
@@ -441,10 +446,12 @@ def _heading_body(lay: Layout) -> Value | None:
         if DECISION_WORD.match(despace(ln.text)) and i + 1 < len(block) and re.match(r"\s*[А-ЯЁ]", block[i + 1].text):
             # "ПОСТАНОВЛЕНИЕ / Президиума ЦК КПСС": the body completes the heading
             nxt = block[i + 1]
-            party = body(nxt.text, loose=True)
+            # the body, without the date or number that may follow it on its line
+            name = re.split(r"\s+(?:от\s+|№\s*)?\d", nxt.text.rstrip())[0].rstrip(" ,.")
+            party = body(name, loose=True)
             if party is not None:
                 a = nxt.start + len(nxt.text) - len(nxt.text.lstrip())
-                return _party_value("author", party, nxt.stripped, a, nxt.end, "rule:deciding_body", 0.85)
+                return _party_value("author", party, name.strip(), a, a + len(name.strip()), "rule:deciding_body", 0.85)
     return None
 
 
