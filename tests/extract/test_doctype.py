@@ -34,6 +34,12 @@ from opis.extract.doctype import extract_doctype
      "Председательствует товарищ Хрущев. На заседании обсуждается вопрос о поездке в Югославию.\n", "minutes"),
     ("СТЕНОГРАММА\nвыступления товарища Суслова\n\n"
      "Товарищи, прошедший год был для партии годом больших испытаний и больших побед во всех делах.\n", "speech"),
+    ("СТЕНОГРАММА\nбеседы товарища Хрущева с премьер-министром Индии\n\n"
+     "Хрущев приветствует гостя и говорит, что рад возможности обменяться мнениями о делах в Азии.\n",
+     "conversation"),
+    # a British telegram is headed by its route
+    ("FROM WARSAW TO FOREIGN OFFICE\n\nCONFIDENTIAL\n\n"
+     "The Polish press has today published the full text of the speech with only minor cuts in it.\n", "telegram"),
     # other headings of the same kinds
     ("ВЕРБАЛЬНАЯ НОТА\n\nМинистерство иностранных дел СССР сообщает Посольству о порядке выдачи виз журналистам.\n",
      "note"),

@@ -20,9 +20,9 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("ciphered_telegram", re.compile(_H + r"(?:ШИФР(?:О)?ТЕЛЕГРАММА|ШИФРОВКА|Ciphered\s+telegram|Cipher\s+telegram|ENCRYPTED\s+TELEGRAM)", re.I)),
     ("conversation", re.compile(_H + r"(?:ЗАПИСЬ\s+(?:БЕСЕДЫ|РАЗГОВОРА|ПЕРЕГОВОРОВ)|"
                                 r"(?:Memorandum|Record|Minutes|Notes?)\s+of\s+(?:a\s+|the\s+)?Conversation|"
-                                r"Conversation\s+(?:between|with)\b)", re.I)),
+                                r"Conversation\s+(?:between|with)\b|СТЕНОГРАММА\s+(?:беседы|переговоров))", re.I)),
     ("minutes", re.compile(_H + r"(?:ПРОТОКОЛЬНАЯ\s+ЗАПИСЬ|ПРОТОКОЛ\s*(?:№|N|заседания|$)|СТЕНОГРАФИЧЕСКИЙ\s+ОТЧЕТ|"
-                           r"СТЕНОГРАММА\s+(?:заседания|совещания|пленума|переговоров)|"
+                           r"СТЕНОГРАММА\s+(?:заседания|совещания|пленума)|"
                            r"ЗАПИСЬ\s+ЗАСЕДАНИЯ|Minutes\s+of|"
                            r"(?:Memorandum|Record|Notes?|Summary)\s+of\s+(?:the\s+)?(?:Discussion|Meeting)\s+(?:at|of)\b)", re.I)),
     ("decision", re.compile(_H + r"(?:Выписка\b|ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ\b|Extract\s+from|Decision\s+of|Resolution\s+of)", re.I)),
@@ -41,6 +41,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("letter", re.compile(_H + r"(?:ПИСЬМО|ПОСЛАНИЕ|(?:Letter|Message)\s+from|Дорог(?:ой|ая|ие)\s+(?:товарищ|[А-ЯЁ])|Уважаем\w+\s+(?:товарищ|[А-ЯЁ])|Dear\s+)", re.I)),
 ]
 
+# a British telegram's heading: "FROM MOSCOW TO FOREIGN OFFICE"
+TELEGRAM_ROUTE = re.compile(r"^\s*FROM\s+[A-Z][A-Z .\-]+\s+TO\s+[A-Z][A-Z .\-]+$")
 # a news agency's dateline: "Москва, 7 июня 1955 г. (ТАСС).", "LONDON, May 3 (Reuters)"
 DATELINE_AGENCY = re.compile(r"^\s*[А-ЯЁA-Z][\w\-]+,\s*[^\n]{4,40}?\((?:ТАСС|TASS|Reuters|AP|UPI|АПН|Синьхуа|Xinhua)\)", re.I)
 # an American or British despatch: "DESP. NO. 587", "Despatch No. 12"
@@ -59,7 +61,7 @@ def extract_doctype(text: str) -> list[Value]:
     opening = [ln for ln in lay.lines if not ln.blank][:12]
     for kind, pattern in RULES:
         for k, ln in enumerate(opening):
-            if k + 1 < len(opening) and len(ln.text.split()) == 1 and kind == "minutes":
+            if k + 1 < len(opening) and len(ln.text.split()) == 1 and kind in ("minutes", "conversation"):
                 # "СТЕНОГРАММА / заседания Президиума": the heading runs on
                 m = pattern.match(ln.text + " " + opening[k + 1].text.strip())
                 if m and len(m.group(0)) > len(ln.text):
@@ -96,6 +98,10 @@ def extract_doctype(text: str) -> list[Value]:
         if SALUTATION.match(ln.text):
             return [value("doc_type", "speech", ln.stripped, ln.start, ln.end,
                           "rule:doctype.salutation", 0.7)]
+    for ln in head:
+        if TELEGRAM_ROUTE.match(ln.text):
+            return [value("doc_type", "telegram", ln.stripped, ln.start + len(ln.text) - len(ln.text.lstrip()),
+                          ln.start + len(ln.text.rstrip()), "rule:doctype.telegram_route", 0.7)]
     fields = [ln for ln in head if CABLE_FIELDS.match(ln.text)]
     if {CABLE_FIELDS.match(ln.text).group(1).upper() for ln in fields} == {"FROM", "TO"}:
         ln = fields[0]
