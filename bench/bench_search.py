@@ -260,7 +260,7 @@ def open_store(url_or_path) -> Store:
     return store
 
 
-def machine() -> str:
+def machine(store: Store | None = None) -> str:
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -269,8 +269,11 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"SQLite {__import__('sqlite3').sqlite_version}, {platform.system()}")
+    db = f"SQLite {__import__('sqlite3').sqlite_version}"
+    if store is not None and store.engine.dialect.name == "postgresql":
+        with store.engine.connect() as conn:
+            db = "PostgreSQL " + conn.exec_driver_sql("SHOW server_version").scalar().split()[0]
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {db}, {platform.system()}"
 
 
 def measure(store: Store, queries: list[str]) -> list[tuple[str, float, float, float, float]]:
@@ -302,6 +305,7 @@ def main() -> None:
     queries = pick_queries(args.seed)
     print(f"machine: {machine()}\nqueries ({len(queries)}): {', '.join(queries)}")
     results = []
+    described = machine()
     for size in args.sizes:
         db = build_sqlite(size, args.seed)
         if args.build_only:
@@ -313,6 +317,7 @@ def main() -> None:
             store.close()
         else:
             with postgres_copy(db) as store:
+                described = machine(store)
                 rows = measure(store, queries)
                 n_par, n_doc = count_paragraphs(store)
         results.append((size, n_par, n_doc, rows))
@@ -322,7 +327,7 @@ def main() -> None:
             print(f"{key:8s} {op50:9.1f} {op95:9.1f} {bp50:9.1f} {bp95:9.1f} {op95 / bp95:8.2f}x")
     if args.out and results:
         bare = "bare FTS5 (unicode61)" if args.backend == "sqlite" else "bare tsvector ('simple', GIN)"
-        lines = [f"\n### Search, {args.backend} ({time.strftime('%Y-%m-%d')}; {machine()})\n",
+        lines = [f"\n### Search, {args.backend} ({time.strftime('%Y-%m-%d')}; {described})\n",
                  f"Milliseconds per query, {len(queries)} queries x {REPEAT} runs after a warm-up; "
                  f"baseline: {bare}, top {PAGE}; ours: `search()` end to end, {PAGE} hits.\n",
                  "| paragraphs | documents | words | ours p50 | ours p95 | bare p50 | bare p95 | p95 ours/bare |",
