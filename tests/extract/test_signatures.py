@@ -70,6 +70,10 @@ def names(values, field="author"):
     ("Сов. секретно\n\nЗАПИСЬ ЗАСЕДАНИЯ\nПрезидиума ЦК КПСС 6 ноября 1956 г.\n\n" + PROSE, ["Президиум ЦК КПСС"]),
     # a diary heading with its date
     ("Diary of Anatoly Chernyaev, 5 June 1986\n\n" + PROSE_EN, ["Черняев"]),
+    # an unsigned record of a talk held by a named Soviet diplomat
+    ("Секретно\n\nЗАПИСЬ БЕСЕДЫ\nпосла СССР в КНДР А.М. Пузанова\nс Ким Ир Сеном\n\n3 мая 1958 г.\n\n" + PROSE,
+     ["Пузанов"]),
+    ("Секретно\n\nЗАПИСЬ БЕСЕДЫ\nс послом Польши\n\n3 мая 1958 г.\n\n" + PROSE, []),
     # an American drafting line in office-symbol form
     ("SECRET\n\nMEMORANDUM OF CONVERSATION\n\n" + PROSE_EN + "\nDrafted: EUR/SOV:LEThompson\nCleared: EUR:JSmith\n",
      ["Томпсон"]),

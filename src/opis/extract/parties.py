@@ -545,6 +545,9 @@ def authors(lay: Layout) -> list[Value]:
         last_line = line_no
     if signed:
         return signed
+    talker = _conversation_holder(opening)
+    if talker:
+        return [talker]
     issued = _issuing_body(opening)
     if issued:
         return [issued]
@@ -566,6 +569,31 @@ def authors(lay: Layout) -> list[Value]:
             if party is not None:
                 return [_party_value("author", party, d.group("agency"), a, b, "rule:agency_dateline", 0.75)]
     return []
+
+
+# "ЗАПИСЬ БЕСЕДЫ посла СССР в КНР П.Ф. Юдина с Мао Цзэдуном": the diplomat whose talk it is
+CONVERSATION_OF = re.compile(r"ЗАПИСЬ\s+БЕСЕДЫ\s+(?:(?:временного\s+)?поверенного\s+в\s+делах|посла|советника|"
+                             r"посланника|министра|заместителя\s+министра)\b[^\n]*?\s"
+                             r"(?P<p>(?:[А-ЯЁ]\.\s*){1,2}[А-ЯЁ][а-яё\-]+|[А-ЯЁ][а-яё\-]+\s+(?:[А-ЯЁ]\.\s*){1,2})\s+с\s",
+                             re.I)
+
+
+def _conversation_holder(opening: list[Line]) -> Value | None:
+    """An unsigned record of conversation whose heading names the Soviet diplomat who held
+    it is by that diplomat, as a record from his diary would be."""
+    joined = " ".join(ln.text.strip() for ln in opening[:8])
+    m = CONVERSATION_OF.search(joined)
+    if not m:
+        return None
+    name = m.group("p")
+    party = resolve(name, type="PER", context=SIGNED, case="gent")
+    if party is None:
+        return None
+    for ln in opening:
+        i = ln.text.find(name)
+        if i >= 0:
+            return _party_value("author", party, name, ln.start + i, ln.start + i + len(name), "rule:conversation_of", 0.7)
+    return _party_value("author", party, name, None, None, "rule:conversation_of", 0.7)
 
 
 def _drafter(sig: str) -> str:
