@@ -74,6 +74,8 @@ def names(values, field="author"):
     ("Секретно\n\nЗАПИСЬ БЕСЕДЫ\nпосла СССР в КНДР А.М. Пузанова\nс Ким Ир Сеном\n\n3 мая 1958 г.\n\n" + PROSE,
      ["Пузанов"]),
     ("Секретно\n\nЗАПИСЬ БЕСЕДЫ\nс послом Польши\n\n3 мая 1958 г.\n\n" + PROSE, []),
+    # a telegram of one short sentence: the heading word is not its signature
+    ("ШИФРТЕЛЕГРАММА\n\nПхеньян, Советскому послу\n\nПередайте Ким Ир Сену: согласны.\n\nФИЛИППОВ\n", ["Сталин"]),
     # an American drafting line in office-symbol form
     ("SECRET\n\nMEMORANDUM OF CONVERSATION\n\n" + PROSE_EN + "\nDrafted: EUR/SOV:LEThompson\nCleared: EUR:JSmith\n",
      ["Томпсон"]),

@@ -108,9 +108,23 @@ class Layout:
         return [ln for ln in self.lines[self.last_prose + 1:] if not ln.blank]
 
 
+def is_short_sentence(line: str) -> bool:
+    """A sentence too short for `is_prose` ("Передайте Мао Цзэдуну: согласны."): three words
+    or more, not in capitals, closed by a full stop or the like."""
+    s = line.strip()
+    letters = [c for c in s if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) > 0.5 * len(letters):
+        return False
+    return len(words(s)) >= 3 and s[-1:] in ".!?…" and not re.match(r"^(?:[A-ZА-ЯЁ]\.\s*)+\S+\.?$", s)
+
+
 def layout(text: str) -> Layout:
     lines = split_lines(text)
     prose = [ln.no for ln in lines if is_prose(ln.text)]
+    if not prose:
+        # a text of short sentences only (a two-line telegram): its sentences divide the
+        # heading from the closing block
+        prose = [ln.no for ln in lines if is_short_sentence(ln.text)]
     return Layout(text, lines, prose[0] if prose else len(lines), prose[-1] if prose else -1)
 
 

@@ -402,6 +402,8 @@ def _signature_lines(lay: Layout) -> list[tuple[str, int, int]]:
 
 def _signature(s: str) -> tuple[int, int] | None:
     """Offsets of the name if `s` (a closing line or part of one) is a signature."""
+    if HEADING_WORD.match(s) or re.match(r"^\s*(?:ШИФР\w*|ТЕЛЕГРАММА|TELEGRAM|CABLE|MEMORANDUM)\s*$", s, re.I):
+        return None  # a heading word in capitals is no name
     m = SIGNED_FULL.match(s) or SIGNATURE.match(s)
     if m and m.re is SIGNED_FULL and m.group("sig2"):
         # "/П. Пономаренко/" on a line of its own, under the position
