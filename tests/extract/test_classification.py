@@ -29,6 +29,7 @@ from opis.extract.classification import classification_line, extract_classificat
         ("Гриф: секретно", "secret", "секретно"),
         ("Confidential Classified Matter", "confidential", "Confidential"),
         ("Доверительно", "confidential", "Доверительно"),
+        ("Strictly Secret", "top_secret", "Strictly Secret"),
         ("PERSONAL AND CONFIDENTIAL", "confidential", "PERSONAL AND CONFIDENTIAL"),
         ("SECRET                       March 3, 1962", "secret", "SECRET"),
     ],

@@ -32,6 +32,8 @@ from opis.extract.dates import document_date, extract_date, find_dates, parse_da
         ("7/XI-57 г.", "1957-11-07", "day"),
         ("1957.11.07", "1957-11-07", "day"),
         ("«___» ноября 1957 г.", "1957-11", "month"),
+        ("16. April 1974", "1974-04-16", "day"),
+        ("the 5th of May, 1955", "1955-05-05", "day"),
     ],
 )
 def test_date_forms(text, iso, precision):

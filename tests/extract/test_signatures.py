@@ -144,6 +144,7 @@ def test_marks_of_a_signature_in_a_copy(mark):
     ("Дж. Кеннеди", "Кеннеди"),   # an initial of two letters
     ("(Н. Хрущев)", "Хрущев"),    # a signature in brackets
     ("Ким Ир Сен", "Ким Ир Сен"),  # an East Asian name of three words in ordinary case
+    ("Посол СССР в ГДР Первухин М.Г.", "Первухин"),  # position, surname and initials on one line
 ])
 def test_signature_forms(signature, name):
     text = "Товарищу МИКОЯНУ А.И.\n\n" + PROSE + "\n" + signature + "\n"

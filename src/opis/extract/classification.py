@@ -20,7 +20,7 @@ STAMPS: list[tuple[str, str]] = [
     (r"для\s+служебного\s+пользования|дсп", "official_use"),
     (r"секретно", "secret"),
     (r"(?:строго\s+)?(?:конфиденциально|доверительно)", "confidential"),
-    (r"top\s+secret", "top_secret"),
+    (r"top\s+secret|strictly\s+secret", "top_secret"),
     (r"unclassified|not\s+classified", "unclassified"),
     (r"for\s+official\s+use\s+only|official\s+use\s+only|limited\s+official\s+use", "official_use"),
     (r"(?:personal\s+and\s+|strictly\s+)?confidential", "confidential"),

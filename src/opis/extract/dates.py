@@ -74,7 +74,7 @@ PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
         rf"{_QUOTES}[\s_.]*{_QUOTES}\s*{_RU_MON}\s*{_YEAR}{_GOD}", re.I), "month"),
     # 23 February 1952 / 7th March 1960
     ("rule:date.en_dmy", re.compile(
-        rf"(?<!\d)(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+{_EN_MON},?\s+{_YEAR4}"), "day"),
+        rf"(?<!\d)(?P<day>[0-3]?\d)(?:st|nd|rd|th|\.)?\s+(?:of\s+)?{_EN_MON},?\s+{_YEAR4}"), "day"),
     # March 7, 1960
     ("rule:date.en_mdy", re.compile(
         rf"{_EN_MON}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+{_YEAR4}"), "day"),

@@ -53,7 +53,8 @@ SIGNATURE = re.compile(
 # "ПОСОЛ СССР В КНР" are positions, not names
 _ABBR = re.compile(r"\b[БВГДЖЗЙКЛМНПРСТФХЦЧШЩ]{2,}\b|\b(?:USSR|USA|CPSU)\b")
 # a position title and the name on one line: "Министр иностранных дел СССР В. Молотов"
-TRAILING_SIGNATURE = re.compile(r"\s(?P<sig>(?:[A-ZА-ЯЁ]\.\s*){1,2}[A-ZА-ЯЁ][a-zа-яё\-]+)\s*(?:/[^/]*/)?\s*\.?\s*$")
+TRAILING_SIGNATURE = re.compile(r"\s(?P<sig>(?:[A-ZА-ЯЁ]\.\s*){1,2}[A-ZА-ЯЁ][a-zа-яё\-]+|"
+                                r"[А-ЯЁ][а-яё\-]+\s+[А-ЯЁ]\.\s*[А-ЯЁ]\.)\s*(?:/[^/]*/)?\s*\.?\s*$")
 SIGNED_FULL = re.compile(r"^\s*(?:" + SIGNED_MARK + r")\s*(?P<sig>.+?)\s*$|"
                          r"^\s*[/(]\s*(?P<sig2>(?:[A-ZА-ЯЁ][a-zа-яё]?\.\s*){1,3}[A-ZА-ЯЁ][\w\-]+)\s*[/)]\s*$", re.I)
 DRAFTED = re.compile(r"^\s*(?:Drafted(?:\s+by)?|Recorded\s+by|Запись\s+составил\w*|Записал\w*)\s*:?\s*(?P<sig>.*?)\s*$",
