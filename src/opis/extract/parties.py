@@ -8,6 +8,13 @@ Filippov", "MEMORANDUM FOR THE PRESIDENT"), a telegram's destination line ("Мо
 body or a person named in their heading, that heading: a protocol extract or minutes are
 the deciding body's, a TASS statement is TASS's, a diary or speech is its author's, a
 diplomatic note is the sender's named in its opening formula.
+
+Without any of these, weaker places are read, each as an archivist would: the Soviet
+diplomat a record of conversation says held the talk, the body whose letterhead stands
+above an unsigned справка, the agency of a news item's dateline. Positions alone
+("Секретарь Коллегии"), cities ("From Moscow to Beijing") and posts in a FROM: field
+("Amembassy MOSCOW") are never parties; an office is recorded only where no one holding
+it is named.
 """
 
 from __future__ import annotations
