@@ -332,3 +332,16 @@ def test_sqlite_older_full_text_layout_still_searches_and_rebuilds(tmp_path, pla
         assert search(store, "Маленкову").total == 0 and search(store, "новый").total == 1
         with store.engine.connect() as conn:
             store.backend.integrity_check(conn)
+
+
+def test_sqlite_integrity_check_finds_a_stray_full_text_row(tmp_path, plain_record):
+    from opis.store.repository import Store
+
+    with Store.open(tmp_path / "a.db") as store:
+        store.save_record(plain_record("k.txt", KIM))
+        with store.engine.begin() as conn:
+            store.backend.integrity_check(conn)
+            conn.exec_driver_sql("INSERT INTO paragraph_fts(rowid, lemmas, forms, translit) "
+                                 "VALUES (999999999, 'ким', 'ким', 'kim')")
+            with pytest.raises(RuntimeError, match="do not correspond"):
+                store.backend.integrity_check(conn)
