@@ -174,3 +174,13 @@ def test_an_embassy_addressed_by_its_own_ministry():
     assert "Посольство КНР в Польше" in names(recipients(layout(text), [sender]), "recipient")
     # without a known sender the embassy is no one's
     assert not any(n.startswith("Посольство") for n in names(recipients(layout(text)), "recipient"))
+
+
+def test_a_british_statement_by_the_secretary_of_state_is_the_foreign_secretarys():
+    from opis.extract.pipeline import document_summary
+    from opis.read.document import document_from_text
+
+    text = ("CONFIDENTIAL\n\nForeign Office\n\nStatement by the Secretary of State\n\n"
+            "His Majesty's Government have studied the Soviet proposals and cannot accept them as they stand.\n")
+    summary = document_summary(document_from_text(text))
+    assert [a["name"] for a in summary["authors"]] == ["Министр иностранных дел Великобритании"]

@@ -250,9 +250,15 @@ def recipients(lay: Layout, senders: list[Value] | None = None) -> list[Value]:
             for t in TITLED.finditer(s):
                 out.add(resolve(t.group("name"), context=SIGNED, case="datv"), t.group("name"),
                         ln.start + t.start("name"), ln.start + t.end("name"), "rule:transmit_to", 0.8)
-    if BRITISH.search("\n".join(x.text for x in head)):
-        return [_british_office(v) for v in out.values]
-    return out.values
+    return british_offices(out.values, lay)
+
+
+def british_offices(values: list[Value], lay: Layout) -> list[Value]:
+    """Offices named as in a British document ("Foreign Office Minute", "His Majesty's
+    Government") read the British way: its "Secretary of State" is the Foreign Secretary."""
+    if not BRITISH.search("\n".join(x.text for x in _opening(lay, 15))):
+        return values
+    return [_british_office(v) for v in values]
 
 
 # an address line closed by a colon, however long

@@ -17,7 +17,8 @@ from opis.extract.dates import extract_date
 from opis.extract.distribution import extract_distribution
 from opis.extract.doctype import extract_doctype
 from opis.extract.language import extract_language
-from opis.extract.parties import authors, destination, note_recipient, recipients, salutation_recipient
+from opis.extract.parties import (authors, british_offices, destination, note_recipient, recipients,
+                                  salutation_recipient)
 from opis.extract.place import extract_place
 from opis.extract.registry import copies_made, handling, protocol, registry_numbers
 from opis.extract.split import split_documents
@@ -88,7 +89,7 @@ STEPS: dict[str, Step] = {
     "doc_type": lambda c: extract_doctype(c.text),
     "date": lambda c: extract_date(c.text, header_first=c.first("doc_type") in ("conversation", "minutes")),
     "classification": lambda c: extract_classification(c.text),
-    "authors": lambda c: authors(c.layout),
+    "authors": lambda c: british_offices(authors(c.layout), c.layout),
     "recipients": lambda c: (recipients(c.layout, c.all("author")) or note_recipient(c.layout)
                              or salutation_recipient(c.layout)),
     "registry": lambda c: _registry(c) + protocol(c.layout),
