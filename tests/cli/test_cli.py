@@ -135,3 +135,27 @@ def test_import_of_a_foreign_file_is_one_clear_line(seeded_db, tmp_path):
     proc = opis("import", str(bad), db=seeded_db, check=False)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "not-tei.xml" in proc.stderr and proc.stderr.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize("query", ["Mikoyan", "Kim Il Sung", "Malenkov"])
+def test_latin_script_names_find_cyrillic_documents(seeded_db, query):
+    hits = json.loads(opis("search", query, "--format", "json", db=seeded_db).stdout)["hits"]
+    expected = "000_e7381ea8498c35b3.txt" if query == "Malenkov" else "001_a31a19e8a354493c.txt"
+    assert expected in [h["source_name"] for h in hits]
+
+
+def test_eval_prints_person_f1_above_raw_natasha(tmp_path):
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    proc = subprocess.run([sys.executable, "-m", "opis", "eval", "tests/gold/entities.jsonl",
+                           "--format", "json"], capture_output=True, text=True, cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    rows = {(r["system"], r["type"]): r for r in json.loads(proc.stdout)["rows"]}
+    assert rows[("opis", "PER")]["f1"] > rows[("natasha", "PER")]["f1"]
+    table = subprocess.run([sys.executable, "-m", "opis", "eval", "tests/gold/entities.jsonl"],
+                           capture_output=True, text=True, cwd=root, env=dict(os.environ, COLUMNS="200")).stdout
+    f1 = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.replace("┃", "│").split("│") if c.strip()]
+        if len(cells) >= 5 and cells[1] == "PER":
+            f1[cells[0]] = float(cells[4])
+    assert f1["opis"] > f1["natasha"], table
