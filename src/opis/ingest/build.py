@@ -37,12 +37,19 @@ def _split(body: str) -> list[tuple[int, int]]:
 
 def record_from_source(source: Source, collection: str = "default") -> Record:
     """Build the record of one decoded source file (no extraction yet)."""
+    from opis.translate.pairing import attach_file_translations, attach_text, split_published
+
     text = source.text
+    inside = None  # a published record's own translation: (its text, where it starts, language)
     if looks_published(text):
         fmt = FORMAT_PUBLISHED
         published = parse_published(text)
         metadata = published.metadata
         body, base = published.body, published.body_start
+        cut = split_published(body, metadata)
+        if cut is not None:
+            inside = (body[cut[1]:], base + cut[1], cut[2])
+            body = body[: cut[0]]
     else:
         fmt = FORMAT_TRANSCRIPTION
         metadata, body, base = {}, text, 0
@@ -67,6 +74,10 @@ def record_from_source(source: Source, collection: str = "default") -> Record:
             warnings=record.warnings,
         )
         record.documents.append(doc)
+    if inside is not None:
+        attach_text(record, inside[0], inside[2], source="record", base=inside[1], split=_split)
+        record.metadata = {**record.metadata, "translations": [{"language": inside[2], "source": "record"}]}
+    attach_file_translations(record, source, _split)
     return record
 
 

@@ -17,8 +17,9 @@ from typing import Callable, Iterable, Iterator
 
 from opis.ingest.build import record_from_source
 from opis.ingest.sources import SourceError, count_source_paths, iter_source_paths, read_source
-from opis.model import Record, content_hash, record_id
+from opis.model import Record, record_id
 from opis.pipeline import available_steps, enrich_record
+from opis.translate.pairing import source_fingerprint
 
 ADDED, UPDATED, UNCHANGED, FAILED = "added", "updated", "unchanged", "failed"
 
@@ -68,21 +69,23 @@ class _Job:
 
 
 def _current_sha256(store, rid: str) -> str | None:
-    """The hash of the bytes a record was last saved from, to skip unchanged files before
-    the costly enrichment steps run."""
+    """The hash of the bytes a record was last saved from (with its translation files'),
+    to skip unchanged files before the costly enrichment steps run."""
     from sqlalchemy import select
 
     from opis.store.schema import records
+    from opis.translate.pairing import fingerprint
 
     with store.engine.connect() as conn:
-        return conn.execute(select(records.c.sha256).where(records.c.id == rid)).scalar()
+        row = conn.execute(select(records.c.sha256, records.c.meta).where(records.c.id == rid)).first()
+    return fingerprint(row.sha256, row.meta) if row is not None else None
 
 
 def _build(job: _Job) -> Record | Outcome:
     """Read and enrich one file (runs in a worker); problems become FAILED outcomes."""
     try:
         source = read_source(job.path, job.root)
-        if job.known_sha256 == content_hash(source.data):
+        if job.known_sha256 == source_fingerprint(source):
             return Outcome(str(job.path), UNCHANGED, record_id(job.collection, source.name))
         record = record_from_source(source, collection=job.collection)
         record.visibility = job.visibility

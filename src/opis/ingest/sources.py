@@ -49,6 +49,8 @@ class Source:
     data: bytes
     text: str
     encoding: str
+    # translations read from files beside this one (name.en.txt by name.txt): (language, Source)
+    translations: tuple[tuple[str, "Source"], ...] = ()
 
 
 def _russian_score(text: str) -> float:
@@ -128,15 +130,23 @@ def read_source(path: Path, root: Path | None = None) -> Source:
     text, encoding = decode(data, path)
     if not text.strip():
         raise SourceError(path, "holds only white space", "remove it or add its transcription")
-    return Source(path=path, name=name, data=data, text=text, encoding=encoding)
+    from opis.translate.pairing import companion_of, companions
+
+    translations = () if companion_of(path) else tuple(
+        (lang, read_source(f, root)) for lang, f in companions(path))
+    return Source(path=path, name=name, data=data, text=text, encoding=encoding, translations=translations)
 
 
 def iter_source_paths(paths: list[Path]) -> Iterator[tuple[Path, Path | None]]:
     """Expand files and folders into (file, root) pairs, in a stable order, lazily.
 
     Hidden files and folders are skipped; files in folders are taken when their suffix is
-    a text suffix, and every file named explicitly is taken whatever its suffix.
+    a text suffix, and every file named explicitly is taken whatever its suffix. A
+    translation beside its original (`x.en.txt` by `x.txt`) is read with the original,
+    never as a file of its own.
     """
+    from opis.translate.pairing import companion_of
+
     for p in paths:
         p = Path(p)
         if p.is_dir():
@@ -144,9 +154,10 @@ def iter_source_paths(paths: list[Path]) -> Iterator[tuple[Path, Path | None]]:
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     f = Path(dirpath) / name
-                    if not name.startswith(".") and f.suffix.lower() in TEXT_SUFFIXES and f.is_file():
+                    if (not name.startswith(".") and f.suffix.lower() in TEXT_SUFFIXES and f.is_file()
+                            and companion_of(f) is None):
                         yield f, p
-        else:
+        elif companion_of(p) is None:
             yield p, None
 
 

@@ -44,6 +44,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    or_,
     select,
     text,
     union_all,
@@ -69,7 +70,7 @@ from opis.search.query import (
 )
 from opis.model import PUBLIC, VISIBILITIES
 from opis.store.repository import Store, visible
-from opis.store.schema import documents, mentions, paragraphs, records
+from opis.store.schema import documents, layers, mentions, paragraphs, records
 
 SNIPPET_WORDS = 30
 K1, B = 1.2, 0.75  # bm25 constants for choosing the snippet's paragraph
@@ -151,7 +152,11 @@ def filter_conditions(filters: dict[str, Any] | None, include_restricted: bool) 
         items = _as_list(raw)
         if not items:
             continue
-        if key in ("doc_type", "classification", "language"):
+        if key == "language":  # the document's language or one it is translated into
+            conds.append(or_(documents.c.language.in_(items), exists().where(
+                layers.c.document_id == documents.c.id, layers.c.name.like("translation:%"),
+                layers.c.language.in_(items))))
+        elif key in ("doc_type", "classification"):
             conds.append(documents.c[key].in_(items))
         elif key == "collection":
             conds.append(records.c.collection.in_(items))
@@ -584,6 +589,14 @@ def facets(
                         counts[name][getattr(r, name)] += 1
                 if r.date:
                     counts["year"][r.date[:4]] += 1
+            for r in conn.execute(  # a translation's language, once per document
+                select(layers.c.document_id, layers.c.language).distinct()
+                .join(documents, documents.c.id == layers.c.document_id)
+                .where(layers.c.document_id.in_(chunk), layers.c.name.like("translation:%"),
+                       layers.c.language.is_not(None),
+                       or_(documents.c.language.is_(None), layers.c.language != documents.c.language))
+            ):
+                counts["language"][r.language] += 1
             for r in conn.execute(
                 select(mentions.c.document_id, mentions.c.type, mentions.c.name)
                 .where(mentions.c.document_id.in_(chunk), mentions.c.type.in_(list(_FACET_TYPES)))

@@ -38,6 +38,8 @@ from opis.model import (
     Value,
 )
 from opis.search import lemmas as lx
+from opis.translate.layers import PREFIX as TRANSLATION_PREFIX
+from opis.translate.pairing import fingerprint
 from opis.search.backend import SearchBackend, backend_for
 from opis.store.schema import (
     documents,
@@ -129,8 +131,10 @@ class Store:
         prepared = [(doc, _paragraph_rows(doc)) for doc in record.documents]
         now = datetime.now(timezone.utc)
         with self.engine.begin() as conn:
-            old_sha = conn.execute(select(records.c.sha256).where(records.c.id == rid)).scalar()
-            if old_sha == sha:
+            old = conn.execute(select(records.c.sha256, records.c.meta).where(records.c.id == rid)).first()
+            old_sha = old.sha256 if old is not None else None
+            # same bytes and same translation files beside them: nothing to write
+            if old is not None and fingerprint(old.sha256, old.meta) == fingerprint(sha, record.metadata):
                 return UNCHANGED
             if conn.execute(select(originals.c.sha256).where(originals.c.sha256 == sha)).first() is None:
                 conn.execute(
@@ -270,21 +274,28 @@ def facet_columns(doc: Document) -> dict[str, Any]:
 
 
 def _paragraph_rows(doc: Document) -> list[dict[str, Any]]:
+    """Search paragraphs of the reading layer, then of each translation layer; `seq` runs
+    on through the translations (it keys the full-text index per document), `layer` says
+    which text a paragraph is of, and `start`/`end` are offsets into that layer."""
     rows = []
-    text = doc.reading.text
-    for seq, (start, end) in enumerate(lx.paragraphs(text)):
-        cols = lx.index_columns(text[start:end])
-        rows.append(
-            {
-                "seq": seq,
-                "start": start,
-                "end": end,
-                "text": text[start:end],
-                "lemmas": cols.lemmas,
-                "forms": cols.forms,
-                "translit": cols.translit,
-            }
-        )
+    texts = [doc.reading] + [layer for layer in doc.extra_layers if layer.name.startswith(TRANSLATION_PREFIX)]
+    for layer in texts:
+        text = layer.text
+        for start, end in lx.paragraphs(text):
+            cols = lx.index_columns(text[start:end])
+            rows.append(
+                {
+                    "seq": len(rows),
+                    "start": start,
+                    "end": end,
+                    "text": text[start:end],
+                    "lemmas": cols.lemmas,
+                    "forms": cols.forms,
+                    "translit": cols.translit,
+                }
+            )
+            if len(texts) > 1:  # else the column's default says it (and schemas before 0004 still take the rows)
+                rows[-1]["layer"] = layer.name
     return rows
 
 

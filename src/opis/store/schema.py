@@ -135,13 +135,14 @@ mentions = Table(
     Index("ix_mentions_type_name", "type", "name"),
 )
 
-# The search unit: one row per paragraph of a document's reading layer.
+# The search unit: one row per paragraph of a document's reading layer and translations.
 paragraphs = Table(
     "paragraphs",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("seq", Integer, nullable=False),
+    Column("layer", String(100), nullable=False, server_default="reading"),  # reading, translation:en
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("text", Text, nullable=False),

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
-from opis.model import READING, Document, Layer, OffsetMap, Span
+from opis.model import Document, Layer, OffsetMap, Span
 from opis.translate.align import Pair, align, paragraph_spans
 
 PREFIX = "translation:"
@@ -149,6 +149,3 @@ def alignment_origin(layer: Layer) -> str | None:
     origins = {s.attrs.get("origin") for s in layer.spans if s.kind == ALIGN}
     return HUMAN if HUMAN in origins else (MACHINE if origins else None)
 
-
-def reading_layer_name() -> str:
-    return READING
