@@ -45,6 +45,9 @@ from opis.web.present import (
     mention_index,
 )
 from opis.web.render import render_document
+from opis.translate.layers import translations as translations_of
+from opis.translate.view import describe as describe_translation
+from opis.translate.view import paragraph_layers, parallel_view, translation_citation
 
 log = logging.getLogger("opis.web")
 
@@ -53,6 +56,7 @@ PER_PAGE = 20
 FACET_SHOWN = 8
 FACET_MAX = 40
 VIEWS = (READING, DIPLOMATIC)
+PARALLEL = "parallel"  # original and translation side by side (documents with a translation)
 # facet name in the engine -> filter key in the URL
 FACET_FILTER = {"doc_type": "doc_type", "classification": "classification", "language": "language",
                 "collection": "collection", "person": "person", "organization": "org", "place": "place"}
@@ -216,12 +220,19 @@ def create_app(db_url: str) -> FastAPI:
         names_en = queries.english_names(store.engine, [n for key in ("person", "organization", "place")
                                                          for n, _ in fac.get(key, [])])
         titles = queries.document_titles(store.engine, [(h.record_id, h.seq) for h in results.hits])
+        matched = paragraph_layers(store.engine, [(h.record_id, h.seq, h.paragraph) for h in results.hits
+                                                  if query and h.paragraph is not None])
         for h in results.hits:
+            in_layer = matched.get((h.record_id, h.seq, h.paragraph), READING)
+            lang = in_layer.split(":", 1)[1] if in_layer.startswith("translation:") else None
             data["hits"].append({
                 "record_id": h.record_id, "seq": h.seq, "number": h.seq + 1,
                 "url": doc_url(h.record_id, h.seq),
-                "passage_url": (doc_url(h.record_id, h.seq) + f"?at={h.start}-{h.end}#found"
+                "passage_url": ((doc_url(h.record_id, h.seq, PARALLEL) + f"&at={lang}:{h.start}-{h.end}#found"
+                                 if lang else doc_url(h.record_id, h.seq) + f"?at={h.start}-{h.end}#found")
                                 if query and h.start is not None and h.end is not None and h.end > h.start else None),
+                "matched_layer": in_layer if query and h.paragraph is not None else None,
+                "matched_language": lang,
                 "title": titles.get((h.record_id, h.seq), h.title), "source_name": h.source_name,
                 "date": h.date, "date_display": human_date(h.date),
                 "doc_type": h.doc_type, "doc_type_label": label("doc_type", h.doc_type),
@@ -261,14 +272,16 @@ def create_app(db_url: str) -> FastAPI:
 
     def document_data(request: Request, record_id: str, number: int, view: str,
                       at: str | None = None) -> tuple[dict[str, Any], Any]:
-        if view not in VIEWS:
-            raise PageError(400, "Bad request", f"view must be one of: {', '.join(VIEWS)}")
+        if view not in (*VIEWS, PARALLEL):
+            raise PageError(400, "Bad request", f"view must be one of: {', '.join((*VIEWS, PARALLEL))}")
         target = None
+        at_lang = None  # a passage of a translation (at=en:START-END), shown in the parallel view
         if at:
-            m = re.fullmatch(r"(\d{1,9})-(\d{1,9})", at)
-            if not m or int(m[1]) >= int(m[2]):
-                raise PageError(400, "Bad request", "at must be START-END, offsets in the reading text")
-            target = (int(m[1]), int(m[2]))
+            m = re.fullmatch(r"(?:([a-z]{2}):)?(\d{1,9})-(\d{1,9})", at)
+            if not m or int(m[2]) >= int(m[3]):
+                raise PageError(400, "Bad request", "at must be START-END, offsets in the reading text "
+                                                    "(or LANG:START-END in a translation)")
+            at_lang, target = m[1], (int(m[2]), int(m[3]))
         record = get_record(record_id)
         if not 1 <= number <= len(record.documents):
             raise PageError(404, "Document not found",
@@ -322,9 +335,21 @@ def create_app(db_url: str) -> FastAPI:
             "layers": raw.get("layers", {}),
             "mentions": raw.get("mentions", []),
             "values": raw.get("values", []),
+            "translations": [describe_translation(t) for t in translations_of(doc)],
         }
-        rendered = render_document(doc, view, lambda m: entity_url(queries.entity_id(m.authority_id, m.name)),
-                                   target=target)
+        link_of = lambda m: entity_url(queries.entity_id(m.authority_id, m.name))  # noqa: E731
+        if view == PARALLEL:
+            where = (f"translation:{at_lang}" if at_lang else READING, *target) if target else None
+            pv = parallel_view(doc, at_lang, link_of, where)
+            if pv is None:
+                raise PageError(404, "No translation",
+                                f"Document {number} of record {record_id} has no translation to show beside it.")
+            data["parallel"] = dict(pv.data, citation=translation_citation(
+                data["citation"]["text"], doc.layer(pv.data["layer"])))
+            return data, pv
+        if at_lang:
+            raise PageError(400, "Bad request", "a passage of a translation is shown in the parallel view only")
+        rendered = render_document(doc, view, link_of, target=target)
         return data, rendered
 
     def entity_data(eid: str) -> dict[str, Any]:
@@ -412,7 +437,8 @@ def create_app(db_url: str) -> FastAPI:
     def document_handler(request: Request, record_id: str, number: int, view: str,
                          at: str | None = None) -> Response:
         data, rendered = document_data(request, record_id, number, view, at)
-        return page(request, "document.html", data, rendered=rendered, views=VIEWS)
+        views = (*VIEWS, PARALLEL) if data["translations"] else VIEWS
+        return page(request, "document.html", data, rendered=rendered, views=views)
 
     def citation_handler(request: Request, record_id: str, number: int, fmt: str) -> Response:
         record = get_record(record_id)
@@ -432,8 +458,10 @@ def create_app(db_url: str) -> FastAPI:
         return Response(body, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}.{ext}"'})
 
-    view_q = Query(READING, description="reading (edited text) or diplomatic (as transcribed, with marks)")
-    at_q = Query(None, description="START-END in the reading text: a passage to mark (search hits link to it)")
+    view_q = Query(READING, description="reading (edited text), diplomatic (as transcribed, with marks) or "
+                                        "parallel (original and translation side by side)")
+    at_q = Query(None, description="START-END in the reading text (or LANG:START-END in a translation): "
+                                   "a passage to mark (search hits link to it)")
     not_found = {404: {"description": "No public document with this id and number", "model": schemas.Error}}
 
     @app.get("/documents/{record_id}.json", tags=["json"], summary="A record's first document, as JSON",
