@@ -203,6 +203,56 @@ def extract(
                           highlight=False)
 
 
+@app.command()
+def translate(
+    record_ids: list[str] = typer.Argument(None, help="Record ids; none with --all."),
+    db: Optional[str] = DbOption,
+    to: str = typer.Option("en", "--to", help="Target language (ISO 639-1)."),
+    url: Optional[str] = typer.Option(None, "--url", envvar="OPIS_TRANSLATE_URL",
+                                      help="A LibreTranslate-compatible service (else Argos Translate, if installed)."),
+    api_key: Optional[str] = typer.Option(None, "--api-key", envvar="OPIS_TRANSLATE_KEY", help="The service's API key."),
+    every: bool = typer.Option(False, "--all", help="Every record (those already translated are skipped)."),
+    replace: bool = typer.Option(False, "--replace", help="Translate again where a machine translation exists."),
+    fmt: Fmt = FormatOption,
+) -> None:
+    """Machine-translate documents; the translations are labelled as machine translations."""
+    from opis.translate.machine import Unavailable, choose_backend, translate_record
+
+    if not record_ids and not every:
+        err.print("[red]error[/red] name record ids, or --all", highlight=False)
+        raise typer.Exit(2)
+    try:
+        backend = choose_backend(url, target=to, api_key=api_key)
+    except Unavailable as exc:
+        err.print(f"opis cannot translate: {exc}.", highlight=False, markup=False)
+        raise typer.Exit(1)
+    store = open_store(db)
+    results = []
+    for rid in record_ids or store.record_ids(include_restricted=True):
+        try:
+            record = store.get_record(rid, include_restricted=True)
+        except KeyError:
+            results.append({"record_id": rid, "status": "failed", "message": "no such record"})
+            continue
+        try:
+            n = translate_record(record, backend, to, replace=replace)
+        except Unavailable as exc:
+            results.append({"record_id": rid, "status": "failed", "message": str(exc)})
+            continue
+        if n:
+            store.save_record(record, replace=True)
+        results.append({"record_id": rid, "status": "translated" if n else "skipped", "documents": n})
+    if fmt is Fmt.json:
+        _dump({"engine": backend.name, "target": to, "records": results})
+    else:
+        for r in results:
+            extra = f" ({r['documents']} document(s), machine translation by {backend.name})" if r.get("documents") else ""
+            console.print(f"{r['record_id']}: {r['status']}{extra}{': ' + r['message'] if r.get('message') else ''}",
+                          highlight=False, markup=False)
+    if any(r["status"] == "failed" for r in results):
+        raise typer.Exit(1)
+
+
 @app.command("eval")
 def evaluate(
     gold: Path = typer.Argument(Path("tests/gold/metadata.jsonl"), help="Gold file (metadata or entities JSONL)."),

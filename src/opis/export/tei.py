@@ -635,8 +635,11 @@ def record_to_tei(record: Record) -> etree._Element:
     text = sub(tei, "text")
     text.tail = "\n"
     body = sub(text, "body")
+    from opis.translate.tei import translation_divs
+
     for doc, tree in zip(record.documents, trees):
         document_div(body, doc, reg, tree).tail = "\n"
+        translation_divs(body, doc, doc_xml_id(reg.base, doc))
     body.text = "\n"
     text.text = "\n"
     body.tail = "\n"

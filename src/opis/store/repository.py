@@ -121,9 +121,11 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------
 
-    def save_record(self, record: Record) -> str:
+    def save_record(self, record: Record, *, replace: bool = False) -> str:
         """Save a record; returns "added", "unchanged" (same id and bytes: nothing is
-        written) or "updated" (new bytes: documents replaced, old bytes kept)."""
+        written) or "updated" (new bytes: documents replaced, old bytes kept). With
+        `replace`, same bytes still replace the documents: an editor's or a machine
+        translation's additions to a stored record."""
         if record.visibility not in VISIBILITIES:
             raise ValueError(f"visibility must be one of {VISIBILITIES}, not {record.visibility!r}")
         rid, sha = record.id, record.sha256
@@ -134,7 +136,8 @@ class Store:
             old = conn.execute(select(records.c.sha256, records.c.meta).where(records.c.id == rid)).first()
             old_sha = old.sha256 if old is not None else None
             # same bytes and same translation files beside them: nothing to write
-            if old is not None and fingerprint(old.sha256, old.meta) == fingerprint(sha, record.metadata):
+            if (not replace and old is not None
+                    and fingerprint(old.sha256, old.meta) == fingerprint(sha, record.metadata)):
                 return UNCHANGED
             if conn.execute(select(originals.c.sha256).where(originals.c.sha256 == sha)).first() is None:
                 conn.execute(
