@@ -111,6 +111,25 @@ def test_a_database_made_by_create_all_is_stamped_keeps_its_records_and_catches_
     assert _structure(blank_database_url) == _structure(store_url)
 
 
+def test_a_database_with_the_tables_of_before_migrations_catches_up(blank_database_url):
+    """The schema when migrations began was that of 0001; such a database had no
+    `alembic_version` and is stamped, then taken through every later revision."""
+    migrate.upgrade(blank_database_url, migrate.FIRST)
+    engine = make_engine(blank_database_url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE alembic_version")
+    finally:
+        engine.dispose()
+    assert _state(blank_database_url)[0] is None
+    with Store.open(blank_database_url) as store:
+        with store.engine.connect() as conn:
+            assert migrate.current(conn) == migrate.head()
+        assert _diffs(store.engine) == []
+        store.save_record(make_record())
+        assert store.get_record(make_record().id) == make_record()
+
+
 def test_downgrade_to_base_removes_everything_and_upgrade_brings_it_back(blank_database_url):
     migrate.upgrade(blank_database_url)
     engine = make_engine(blank_database_url)
