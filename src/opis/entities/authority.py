@@ -190,6 +190,13 @@ def _given_first(e: Entry) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _plain(text: str) -> str:
+    """Latin text without diacritics ("Károly Grósz" -> "Karoly Grosz")."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def surface_forms(e: Entry) -> list[tuple[str, float]]:
     """Every written form of an entry with how sure a match on it is."""
     forms: list[tuple[str, float]] = [(e.name, 1.0)]
@@ -200,6 +207,9 @@ def surface_forms(e: Entry) -> list[tuple[str, float]]:
     forms += [(p, 0.95) for p in e.pseudonyms]
     forms += [(g, 0.98) for g in _given_first(e)]
     forms.append((e.en, 0.97))
+    plain = _plain(e.en)
+    if plain != e.en:
+        forms.append((plain, 0.96))  # "Karoly Grosz": papers and OCR often drop the accents
     if e.type == "PER":
         east = e.country in EAST_ASIAN or e.heading == e.name
         words = [w for w in re.split(r"\s+", e.en) if w not in ("Jr.", "Sr.")]
@@ -207,6 +217,8 @@ def surface_forms(e: Entry) -> list[tuple[str, float]]:
             last = words[-1]
             particle = words[-2] if words[-2][:1].islower() else ""
             forms.append(((particle + " " + last).strip(), 0.95))
+            if _plain(last) != last:
+                forms.append(((particle + " " + _plain(last)).strip(), 0.94))
         for t in _translit(e.name):
             forms.append((t, 0.93))
     elif e.type in ("LOC", "ORG") and not is_latin(e.name) and len(e.name) > 3:

@@ -19,7 +19,8 @@ _ADDRESS = re.compile(
         т\.\s*т\.|тт\.|тов\.?|товарищ(?:у|ам|а|ем|и|ей)?|т\.|
         господ(?:ину|ина|ин|ам|а)|г-(?:ну|на|н|жа|же)|мистер(?:у|а)?|сэр|
         маршал(?:у|а|ом)?|генерал(?:у|а|ом)?|посл(?:у|а|ом)|посол|
-        cde\.?|comrades?|mr\.?|mrs\.?|ms\.?|dr\.?|sir|messrs\.?|to|dear
+        cde\.?|comrades?|mr\.?|mrs\.?|ms\.?|dr\.?|sir|messrs\.?|to|dear|
+        ambassador|marshal|general|admiral|his\s+excellency
     )(?=[\s.]|$)\s*""",
     re.I | re.X,
 )
