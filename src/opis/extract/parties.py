@@ -28,9 +28,10 @@ from opis.model import Value
 
 ADDRESSEE = re.compile(
     r"^\s*\**(?P<lead>(?:(?:Председателю|Министру|Секретарю|Первому секретарю)[^\n]*?)?"
-    r"(?:[Тт]оварищу|[Тт]оварищам|Тов\.|Т\.\s*т\.|Тт\.|[Гг]осподину|[Гг]-ну|To Comrades?|To:|TO:|To)\s+)(?P<names>.+?)\s*\**$")
+    r"(?:[Тт]оварищу|[Тт]оварищам|Тов\.|Т\.\s*т\.|Тт\.|[Гг]осподину|[Гг]-ну|To Comrades?|To:|TO:|To|TO(?=\s+THE\s))\s+)(?P<names>.+?)\s*\**$")
 # "Москва, ЦК КПСС." / "ПЕКИН, СОВПОСОЛУ тов. РОЩИНУ" / "Москва, МИД СССР, тов. ГРОМЫКО А.А."
-DESTINATION = re.compile(r"^\s*(?P<place>[А-ЯЁA-Z][а-яёa-zА-ЯЁA-Z\-]+)\s*[,.]\s*(?P<rest>.{2,120}?)\.?\s*$")
+DESTINATION = re.compile(r"^\s*(?P<place>[А-ЯЁA-Z](?: [А-ЯЁA-Z]){3,}|[А-ЯЁA-Z][а-яёa-zА-ЯЁA-Z\-]+)"
+                         r"(?:\s*[,.]|\s+[—–])\s*(?P<rest>.{2,120}?)\.?\s*$")
 # a person named inside a line by a title: "для передачи тов. Мао Цзэдуну"
 TITLED = re.compile(r"(?:товарищу|товарищам|тов\.|т\.\s*т\.|т\.)\s*(?P<name>[А-ЯЁ][^,;]*?)\s*(?:[,;]|$)",
                     re.I)
@@ -76,7 +77,13 @@ POSITION = re.compile(r"^\s*(?:секретар\w*|председател\w*|з�
 POST = re.compile(r"embassy|amembassy|consulate|amconsul|legation|mission|department|ministry|"
                   r"посольств|консульств|министерств|миссия", re.I)
 # a news agency's dateline: "Москва, 7 июня 1955 г. (ТАСС)."
-DATELINE_AGENCY = re.compile(r"^\s*[А-ЯЁA-Z][\w\-]+,\s*[^\n]{4,40}?\((?P<agency>ТАСС|TASS|Синьхуа|Xinhua|Reuters)\)")
+DATELINE_AGENCY = re.compile(r"^\s*[А-ЯЁA-Z][\w\-]+,\s*[^\n]{4,40}?\((?P<agency>ТАСС|TASS|Синьхуа|Xinhua|Reuters|Tanjug|Танюг|"
+                             r"[A-ZА-ЯЁ]{2,6})\)")
+# "The Korean Central News Agency is authorized to state": the agency speaks in its own name
+AGENCY_SAYS = re.compile(r"\s(?:is|are)\s+authori[sz]ed\s+to\s+(?:state|declare)|\sуполномочен[оа]?\s+заявить")
+# "ЗАЯВЛЕНИЕ ПРЕСС-СЕКРЕТАРЯ ПРАВИТЕЛЬСТВА ПНР", "STATEMENT OF THE FOREIGN MINISTER": a
+# statement headed by an office, whose holder the text names
+OFFICE_STATEMENT = re.compile(r"^\s*(?:ЗАЯВЛЕНИЕ|Заявление)\s+(?P<office>[А-ЯЁа-яё\-]+)\s+[^\n]{2,80}$")
 # a British document: "Foreign Office", "His Majesty's Government"
 BRITISH = re.compile(r"Foreign\s+Office|F\.O\.|(?:His|Her)\s+Majesty's|Whitehall|Downing\s+Street")
 # a person named inside a multi-line address block after the office: "Comrade L. I. Brezhnev"
@@ -107,6 +114,9 @@ NOTE = re.compile(r"^\s*(?P<a>[^\n]{5,160}?)\s+(?:свидетельствует
 # the person a speech, statement or diary is by
 HEADING_PERSON = [
     re.compile(r"(?:товарища|тов\.)\s+(?P<p>[А-ЯЁ][А-ЯЁа-яё\-]+(?:\s+[А-ЯЁ]\.\s*[А-ЯЁ]\.)?)"),
+    # "ИЗ ДНЕВНИКА / ПОСЛА СССР В ПОЛЬСКОЙ НАРОДНОЙ РЕСПУБЛИКЕ / П.К. ПОНОМАРЕНКО": the name
+    # with initials after the office, however long the office is
+    re.compile(r"(?i:дневника)\s+[^\n]{0,90}?(?P<p>(?:[А-ЯЁ]\.\s*){1,2}[А-ЯЁ][А-ЯЁа-яё\-]{2,})"),
     re.compile(r"дневника\s+(?:посла\s+СССР\s+в\s+\S+\s+)?(?P<p>(?:[А-ЯЁ]\.\s*){0,2}[А-ЯЁ][А-ЯЁа-яё\-]+(?:\s+[А-ЯЁ]\.\s*[А-ЯЁ]\.)?)",
                re.I),
     re.compile(r"(?:speech|statement|address|remarks)\s+(?:by|for)\s+(?:comrade\s+)?(?P<p>[^,\n]+?)"
@@ -119,7 +129,19 @@ SENT_HEADINGS = re.compile(r"^\s*(?:ЗАЯВЛЕНИЕ|СТЕНОГРАММА|Р
 # the holder of an office named in brackets after it: "the Secretary of State (Mr. Bevin)"
 HOLDER = re.compile(r"^\s*\((?:Mr\.?|Mrs\.?|Sir|M\.|Herr)?\s*(?P<n>[A-Z][\w\-']+(?:\s+[A-Z][\w\-']+)?)\)")
 # the kind of document an issuing body's letterhead stands above (an unsigned справка)
-ISSUED_HEADING = re.compile(r"^\s*(?:СПРАВКА|ИНФОРМАЦИЯ|ОБЗОР|ОТЧЕТ|INFORMATION|BACKGROUND\s+NOTE|Справка)\b")
+ISSUED_HEADING = re.compile(r"^\s*(?:СПРАВКА|ИНФОРМАЦИЯ|ОБЗОР|ОТЧЕТ|INFORMATION|BACKGROUND\s+NOTE|Справка|"
+                            r"RECORD\s+OF\s+(?:THE\s+)?CONVERSATION|Record\s+of\s+(?:the\s+)?[Cc]onversation)\b")
+# a foreign ministry's letterhead that does not name its country
+BARE_MINISTRY = re.compile(r"^\s*(?:THE\s+)?(?:MINISTRY\s+OF\s+FOREIGN\s+AFFAIRS|Ministry\s+of\s+Foreign\s+Affairs|"
+                           r"МИНИСТЕРСТВО\s+ИНОСТРАННЫХ\s+ДЕЛ|Министерство\s+иностранных\s+дел)\s*$")
+TRANSLATED_FROM = re.compile(r"(?:Translated|Translation)\s+from\s+(?:the\s+)?(?P<en>[A-Z][a-z]+)|"
+                             r"Перевод\s+с\s+(?P<ru>[а-яё]+)", re.I)
+# the foreign ministry of the country whose language a translation was made from, where
+# the language names one state only
+MINISTRY_OF_LANGUAGE = {"french": "МИД Франции", "французского": "МИД Франции",
+                        "hungarian": "МИД ВНР", "венгерского": "МИД ВНР",
+                        "mongolian": "МИД МНР", "монгольского": "МИД МНР",
+                        "czech": "МИД ЧССР", "чешского": "МИД ЧССР"}
 
 
 # names in signature and address positions: the authority may trust a surname alone there
@@ -198,6 +220,9 @@ def recipients(lay: Layout, senders: list[Value] | None = None) -> list[Value]:
         s = ln.text
         if re.search(r"Пролетарии всех стран", s):
             letterhead_seen = True
+        elif letterhead_seen and re.match(r"^\s*№\s*\S", s):
+            letterhead_seen = False  # the registry number closes the letterhead; the address follows
+            continue
         # the first line after classification stamps in an American document is a letterhead
         first_content = not stamps_done and not _stamp(s)
         if first_content:
@@ -223,11 +248,42 @@ def recipients(lay: Layout, senders: list[Value] | None = None) -> list[Value]:
                             x.start + pm.start("n"), x.start + pm.end("n"), "rule:addressee_block", 0.85)
                     continue
             parts = _parts(m.group("names"), ln.start + m.start("names"))
-            for part, a, b in parts:
+            found = [(resolve(_untitled(part), context=SIGNED, case="datv") or _own_embassy(part, sender)
+                      or _english_body(part), part, a, b) for part, a, b in parts]
+            named = any(p is not None and p.kind == "person" for p, *_ in found)
+            for party, part, a, b in found:
                 if len(parts) > 1 and re.fullmatch(r"[A-Za-z\-]+\.?", part) and place_name(part.strip(" .")):
                     continue  # "THE DEPARTMENT OF STATE, WASHINGTON": the city is where, not who
-                out.add(resolve(_untitled(part), context=SIGNED, case="datv") or _own_embassy(part, sender),
-                        part, a, b, "rule:addressee", 0.9)
+                if named and OFFICE_TITLE.match(part):
+                    continue  # "The Minister of Foreign Affairs, Lee Tong-won": the title adds nothing
+                out.add(party, part, a, b, "rule:addressee", 0.9)
+            continue
+        att = ATTENTION.match(s)
+        if att:
+            name = att.group("n")
+            at = ln.start + att.start("n")
+            out.add(resolve(name, type="PER", context=SIGNED), name, at, at + len(name), "rule:attention", 0.85)
+            continue
+        if EXCELLENCY.match(s) and k + 1 < len(head):
+            x = head[k + 1]
+            pm = ADDRESS_PERSON.match(x.text)
+            name = pm.group("n") if pm else x.text.strip()
+            party = resolve(name, type="PER", context=SIGNED)
+            if party is not None and party.authority_id:
+                consumed.add(k + 1)
+                a = x.start + x.text.find(name)
+                out.add(party, name, a, a + len(name), "rule:excellency", 0.85)
+            continue
+        if SOVPOSOL.match(s) and k > 0:
+            office = _ambassador_in(head[k - 1].text)
+            if office is not None:
+                a = ln.start + len(s) - len(s.lstrip())
+                out.add(office, s.strip(), a, a + len(s.strip()), "rule:sovposol", 0.8)
+                continue
+        ranked = _ranked_addressee(s)
+        if ranked is not None:
+            party, a, b = ranked
+            out.add(party, s[a:b], ln.start + a, ln.start + b, "rule:addressee_rank", 0.85)
             continue
         f = FOR_LINE.match(s)
         if f:
@@ -236,14 +292,14 @@ def recipients(lay: Layout, senders: list[Value] | None = None) -> list[Value]:
                     ln.start + f.start("names"), ln.start + f.end("names"), "rule:memorandum_for", 0.85)
             continue
         d = DESTINATION.match(s)
-        if d and place_name(d.group("place")) and not _english_date(d.group("rest")):
+        if d and place_name(_closed(d.group("place"))) and not _english_date(d.group("rest")):
             _destination(out, ln, d, text)
             continue
         joined = s if k + 1 >= len(head) else s + " " + head[k + 1].text
         whole = body(s) or (body(joined) if s.strip().isupper() else None)
         completes_heading = k > 0 and bool(HEADING_WORD.match(head[k - 1].text))
         if whole is not None and not letterhead_seen and not (english and (first_content or to_field)) \
-                and not completes_heading:
+                and not completes_heading and not (k > 0 and _nominative_line(s) and _nominative_line(head[k - 1].text)):
             out.add(whole, s.strip(), ln.start + len(s) - len(s.lstrip()), ln.end, "rule:addressee_body", 0.8)
             continue
         if re.match(r"^\s*(?:для\s+передачи|for\s+transmission\s+to)", s, re.I):
@@ -259,6 +315,80 @@ def british_offices(values: list[Value], lay: Layout) -> list[Value]:
     if not BRITISH.search("\n".join(x.text for x in _opening(lay, 15))):
         return values
     return [_british_office(v) for v in values]
+
+
+# "Attention: Dr. Borisav Jovic, President of the Presidency": the person the address is for
+ATTENTION = re.compile(r"^\s*(?:Attention|ATTENTION|Attn\.?|ATTN)\s*:\s*(?P<n>[^,;\n]+?)\s*(?:[,;].*)?$")
+# "His Excellency / Mr. Ioan Totu / Minister of Foreign Affairs": the name on the next line
+EXCELLENCY = re.compile(r"^\s*(?:His|Her)\s+Excellency\s*,?\s*$|^\s*(?:Его|Ее)\s+Превосходительству\s*$", re.I)
+# a title that names no body: "The Minister of Foreign Affairs", "Министру иностранных дел"
+OFFICE_TITLE = re.compile(r"^\s*(?:the\s+)?(?:Minister|Secretary|Ambassador|President|Chairman|Premier|"
+                          r"Министр\w*|Председател\w*|Посл[уа])\b", re.I)
+
+
+def _nominative_line(s: str) -> bool:
+    """A Russian line that starts with a word in the nominative that cannot be a dative
+    ("ЦЕНТРАЛЬНЫЙ КОМИТЕТ", "МОНГОЛЬСКАЯ ... ПАРТИЯ"); abbreviations ("МИД СССР") say
+    nothing. Two such lines one under the other ("МОНГОЛЬСКАЯ НАРОДНО-РЕВОЛЮЦИОННАЯ
+    ПАРТИЯ / ЦЕНТРАЛЬНЫЙ КОМИТЕТ") are the sender's letterhead, not an address (a
+    translated letter may address a body in the nominative on its own)."""
+    from opis.extract.people import _morph
+
+    first = re.match(r"\s*([А-ЯЁа-яё\-]+)", s)
+    if not first or (first.group(1).isupper() and len(first.group(1)) <= 5):
+        return False
+    parses = _morph().parse(first.group(1).lower())
+    cases = {p.tag.case for p in parses if p.tag.case}
+    return "nomn" in cases and "datv" not in cases
+
+
+# "БЕЛГРАД / СОВПОСОЛУ": the Soviet ambassador in the country of the city above, unnamed
+SOVPOSOL = re.compile(r"^\s*СОВПОСОЛУ\s*\.?\s*$", re.I)
+
+
+def _ambassador_in(city_line: str) -> Party | None:
+    """The office "Посол СССР в Югославии" for a destination city ("БЕЛГРАД") whose
+    country the authority file knows."""
+    from opis.extract.people import _authority
+
+    city = resolve(city_line.strip(" .,"), type="LOC")
+    auth = _authority()
+    if city is None or not city.authority_id or auth is None:
+        return None
+    entry = auth.get(city.authority_id)
+    code = getattr(entry, "country", "") if entry is not None else ""
+    country = next((e for e in auth.entries if e.type == "LOC" and e.kind == "country" and e.country == code), None)
+    if not code or code == "SU" or country is None:
+        return None
+    name = f"Посол СССР в {_locative(country.name)}"
+    return Party(name, f"Soviet Ambassador in {country.en}", None, "body", "rule:sovposol")
+
+
+def _english_body(part: str) -> Party | None:
+    """"THE PRESIDENCY OF THE SFRY": an English body the authority knows."""
+    if not re.match(r"[A-Za-z]", part) or not re.match(r"(?i)the\s", part.strip()):
+        return None
+    party = organisation(part)
+    return party if party is not None and party.authority_id else None
+
+
+# the dative of a rank or post first on an address line in capitals: "МАРШАЛУ СОВЕТСКОГО
+# СОЮЗА МЕРЕЦКОВУ", "ЧЛЕНУ ВОЕННОГО СОВЕТА ОКРУГА ГЕНЕРАЛ-ПОЛКОВНИКУ ШТЫКОВУ"
+_DATIVE_POST = re.compile(r"^\s*(?:[А-ЯЁ\-]+(?:ОМУ|ЕМУ|У|Ю))\s")
+
+
+def _ranked_addressee(s: str) -> tuple[Party, int, int] | None:
+    """An address line that starts with a rank or post in the dative and ends with a
+    surname in the dative: the surname, when the authority knows the person."""
+    if not (s.strip().isupper() and _DATIVE_POST.match(s)):
+        return None
+    last = re.search(r"([А-ЯЁ][А-ЯЁ\-]{2,}(?:У|Ю))(?:\s+(?:[А-ЯЁ]\.\s*){1,2})?\s*$", s)
+    if not last or last.start() == len(s) - len(s.lstrip()):
+        return None
+    party = resolve(last.group(1), type="PER", context=SIGNED, case="datv")
+    if party is None or not party.authority_id or party.kind != "person":
+        return None
+    return party, last.start(1), last.end(1)
 
 
 # an address line closed by a colon, however long
@@ -327,6 +457,11 @@ def _british_office(v: Value) -> Value:
     return v
 
 
+def _closed(place: str) -> str:
+    """A letter-spaced city closed up: "М О С К В А" -> "МОСКВА"."""
+    return place.replace(" ", "") if re.fullmatch(r"(?:\w )+\w", place) else place
+
+
 def _english_date(s: str) -> bool:
     from opis.extract.dates import find_dates
 
@@ -368,7 +503,7 @@ def destination(lay: Layout) -> list[Value]:
 
     for ln in _opening(lay, 15):
         d = DESTINATION.match(ln.text)
-        if d and (name := place_name(d.group("place"))) and not _english_date(d.group("rest")):
+        if d and (name := place_name(_closed(d.group("place")))) and not _english_date(d.group("rest")):
             a, b = ln.start + d.start("place"), ln.start + d.end("place")
             return [value("destination", place_value(name), d.group("place"), a, b,
                           "rule:destination_line", 0.8)]
@@ -414,8 +549,26 @@ def _signature_lines(lay: Layout) -> list[tuple[str, int, int]]:
     return out
 
 
+# a military rank before a signature is not part of the name: "Генерал-полковник
+# И. Чистяков", "ГЕНЕРАЛ-ПОЛКОВНИК ЧИСТЯКОВ", "Маршал Пэн Дэхуай", "General L. Norstad"
+RANK = re.compile(r"^\s*(?:(?:генерал|маршал|адмирал|полковник|подполковник|майор|вице-адмирал|контр-адмирал)"
+                  r"(?:-(?:полковник|лейтенант|майор|адмирал))?(?:\s+(?:армии|авиации|флота|Советского\s+Союза))?|"
+                  r"(?:Lieutenant\s+|Major\s+|Brigadier\s+)?(?:General|Marshal|Admiral|Colonel))\s+(?=\S)", re.I)
+
+
 def _signature(s: str) -> tuple[int, int] | None:
-    """Offsets of the name if `s` (a closing line or part of one) is a signature."""
+    """Offsets of the name if `s` (a closing line or part of one) is a signature; a
+    military rank before the name is left out."""
+    rank = RANK.match(s)
+    if rank and not re.match(r"\s*(?:армии|авиации|флота)\b", s[rank.end():], re.I):
+        found = _unranked_signature(s[rank.end():])
+        if found is not None:
+            return rank.end() + found[0], rank.end() + found[1]
+        return None
+    return _unranked_signature(s)
+
+
+def _unranked_signature(s: str) -> tuple[int, int] | None:
     if HEADING_WORD.match(s) or re.match(r"^\s*(?:ШИФР\w*|ТЕЛЕГРАММА|TELEGRAM|CABLE|MEMORANDUM)\s*$", s, re.I):
         return None  # a heading word in capitals is no name
     m = SIGNED_FULL.match(s) or SIGNATURE.match(s)
@@ -431,7 +584,7 @@ def _signature(s: str) -> tuple[int, int] | None:
         if place_name(sig) and sig.isalpha() and not sig.isupper():
             return None  # a city alone ("Бухарест") closes the document, it does not sign it
         return m.start("sig"), m.start("sig") + len(m.group("sig").rstrip())
-    if body(s) is not None:
+    if (body(s) is not None or _signing_body(s)) and not _dative_first(s):
         return len(s) - len(s.lstrip()), len(s.rstrip())
     lone = LONE_NAME.match(s)
     if lone:
@@ -440,6 +593,36 @@ def _signature(s: str) -> tuple[int, int] | None:
         if party is not None and (party.authority_id or party.method == "rule:pseudonym"):
             return lone.start("sig"), lone.end("sig")
     return None
+
+
+def _dative_first(s: str) -> bool:
+    """The line starts with a word that can only be a dative ("МИНИСТЕРСТВУ ..."): an
+    address, not a signature."""
+    from opis.extract.people import _morph
+
+    first = re.match(r"\s*([А-ЯЁа-яё]{4,})", s)
+    if not first:
+        return False
+    cases = {p.tag.case for p in _morph().parse(first.group(1).lower()) if p.tag.case}
+    return cases == {"datv"} or cases == {"datv", "loct"}
+
+
+def _signing_body(s: str) -> bool:
+    """A closing line that is the whole name of a body the authority knows, in the
+    nominative ("Президиум ЦК КПЧ"): the body signs. An address in the dative at the foot
+    of a note ("МИНИСТЕРСТВУ ИНОСТРАННЫХ ДЕЛ СССР") does not."""
+    from opis.extract.people import _morph
+
+    words_ = s.split()
+    if not words_ or len(words_) > 6 or not re.match(r"[А-ЯЁ]", words_[0]):
+        return False
+    first = words_[0].strip(",.")
+    if not (first.isupper() and len(first) <= 5):
+        cases = {p.tag.case for p in _morph().parse(first.lower()) if p.tag.case}
+        if "nomn" not in cases:
+            return False
+    party = organisation(s)
+    return party is not None and party.authority_id is not None and party.kind == "body"
 
 
 # a capitalised surname alone on a line
@@ -537,6 +720,10 @@ def authors(lay: Layout) -> list[Value]:
             a = TITLES_EN.sub("", ft.group("a"))
             out.add(resolve(a, context=SIGNED), ft.group("a"), ln.start + ft.start("a"),
                     ln.start + ft.end("a"), "rule:heading_from", 0.8)
+            if not out.values and place_name(ft.group("a").strip()):
+                sender = _titled_sender(opening)
+                if sender is not None:
+                    out.values.append(sender)
     if out.values:
         return out.values
     hp = _heading_person(lay, opening)
@@ -576,7 +763,13 @@ def authors(lay: Layout) -> list[Value]:
     m = TASS_SAYS.search(text)
     if m:
         return [_tass(m.start(), m.end(), m.group(0), 0.8)]
-    for ln in opening:
+    official = _office_statement(lay, opening)
+    if official:
+        return [official]
+    says = _agency_says(text)
+    if says:
+        return [says]
+    for ln in [x for x in lay.lines if not x.blank][:3]:  # the dateline may open the running text
         d = DATELINE_AGENCY.match(ln.text)
         if d:
             # a news item datelined by an agency is the agency's
@@ -592,6 +785,66 @@ CONVERSATION_OF = re.compile(r"ЗАПИСЬ\s+БЕСЕДЫ\s+(?:(?:времен�
                              r"посланника|министра|заместителя\s+министра)\b[^\n]*?\s"
                              r"(?P<p>(?:[А-ЯЁ]\.\s*){1,2}[А-ЯЁ][а-яё\-]+|[А-ЯЁ][а-яё\-]+\s+(?:[А-ЯЁ]\.\s*){1,2})\s+с\s",
                              re.I)
+
+
+# the head of mission named with his title on a telegram's heading line, set apart from
+# the rest: "Cypher/OTP                    Sir F. Roberts"
+TITLED_SENDER = re.compile(r"(?:^|\s{3,})(?P<n>(?:Sir|Mr\.?|M\.)\s+(?:[A-Z]\.\s*)*[A-Z][a-z][\w\-']+)\s*$")
+
+
+def _titled_sender(opening: list[Line]) -> Value | None:
+    """A telegram sent "FROM MOSCOW TO FOREIGN OFFICE" is by the ambassador its heading
+    names with his title, when the authority knows him."""
+    for ln in opening:
+        m = TITLED_SENDER.search(ln.text)
+        if not m:
+            continue
+        party = resolve(m.group("n"), type="PER", context=SIGNED)
+        if party is not None and party.authority_id:
+            a, b = ln.start + m.start("n"), ln.start + m.end("n")
+            return _party_value("author", party, m.group("n"), a, b, "rule:titled_sender", 0.75)
+    return None
+
+
+def _agency_says(text: str) -> Value | None:
+    """"... The Korean Central News Agency is authorized to state": the body named right
+    before the formula (the longest run of words before it that names a known body)."""
+    m = AGENCY_SAYS.search(text[:3000])
+    if not m:
+        return None
+    before = text[max(0, m.start() - 120):m.start()]
+    words_before = list(re.finditer(r"[\w\-']+", before))
+    for n in range(min(7, len(words_before)), 0, -1):
+        a = max(0, m.start() - 120) + words_before[-n].start()
+        phrase = text[a:m.start()]
+        party = organisation(phrase)
+        if party is not None and party.authority_id:
+            return _party_value("author", party, phrase, a, m.start(), "rule:agency_says", 0.8)
+    return None
+
+
+def _office_statement(lay: Layout, opening: list[Line]) -> Value | None:
+    """A statement headed by an office in the genitive ("ЗАЯВЛЕНИЕ ПРЕСС-СЕКРЕТАРЯ
+    ПРАВИТЕЛЬСТВА ПНР") is by the person the text names in that office ("Пресс-секретарь
+    правительства ПНР Ежи Урбан"), when the authority knows him."""
+    from opis.extract.people import _morph
+
+    for ln in opening:
+        m = OFFICE_STATEMENT.match(despace(ln.text))
+        if not m:
+            continue
+        office = _morph().parse(m.group("office").lower())[0].normal_form
+        found = re.search(rf"(?i:{re.escape(office)})\b[^.\n]{{0,60}}?\s(?P<n>[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё\-]+)",
+                          lay.text[ln.end:ln.end + 2000])
+        if not found:
+            return None
+        party = resolve(found.group("n"), type="PER", case="nomn")
+        if party is None or not party.authority_id:
+            return None
+        a = ln.end + found.start("n")
+        return _party_value("author", party, found.group("n"), a, a + len(found.group("n")),
+                            "rule:office_statement", 0.75)
+    return None
 
 
 def _conversation_holder(opening: list[Line]) -> Value | None:
@@ -630,11 +883,22 @@ def _issuing_body(opening: list[Line]) -> Value | None:
         for above in reversed(opening[max(0, i - 3):i]):
             if _stamp(above.text) or ADDRESSEE.match(above.text):
                 continue
-            party = organisation(above.text)
+            party = _translated_ministry(opening) if BARE_MINISTRY.match(above.text) else organisation(above.text)
             if party is not None:
                 a = above.start + len(above.text) - len(above.text.lstrip())
                 return _party_value("author", party, above.stripped, a, above.end, "rule:letterhead", 0.75)
         return None
+    return None
+
+
+def _translated_ministry(opening: list[Line]) -> Party | None:
+    """"Translated from the French" over a bare "MINISTRY OF FOREIGN AFFAIRS" letterhead:
+    the French foreign ministry."""
+    for ln in opening:
+        m = TRANSLATED_FROM.search(ln.text)
+        if m:
+            name = MINISTRY_OF_LANGUAGE.get((m.group("en") or m.group("ru") or "").lower())
+            return organisation(name) if name else None
     return None
 
 

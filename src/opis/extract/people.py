@@ -54,7 +54,8 @@ _BODIES: list[tuple[str, str, str]] = [
     (r"тасс|tass", "ТАСС", "TASS"),
     (r"department\s+of\s+state|state\s+department|госдепартамент\w*|государственн\w+\s+департамент\w*(?:\s+сша)?",
      "Государственный департамент США", "Department of State"),
-    (r"(?:the\s+)?secretary(?:\s+of\s+state)?|государственн\w+\s+секретар\w+\s+сша",
+    (r"(?:the\s+)?secretary(?:\s+of\s+state)?|государственн\w+\s+секретар\w+\s+сша|"
+     r"secstate(?:\s+(?:washington|washdc|wash\s*dc))?",
      "Государственный секретарь США", "Secretary of State"),
     (r"(?:the\s+)?president(?:\s+of\s+the\s+united\s+states)?|президент\w*\s+сша",
      "Президент США", "President of the United States"),
@@ -177,18 +178,26 @@ def organisation(as_written: str) -> Party | None:
     """A body named by a whole phrase: the table, an organ by its normalised name, or an
     organisation the authority file knows (in either language: "National Security
     Council")."""
-    found = body(as_written, loose=True)
+    found = body(as_written)
     if found is not None:
         return found
     s = " ".join(as_written.strip(" .,:;*").split())
     s = re.sub(r"^(?:the)\s+", "", s, flags=re.I)
     auth = _authority()
-    if auth is None or len(s) < 4:
-        return None
-    try:
-        link = auth.link(s, type="ORG")
-    except Exception:
-        return None
+    link = None
+    if auth is not None and len(s) >= 4:
+        try:
+            link = auth.link(s, type="ORG")
+        except Exception:
+            link = None
+    if link is not None and link.score >= 0.95 and len(s.split()) >= 4:
+        # the authority's own form of a long name ("Посольство Демократической Республики
+        # Вьетнам в СССР" -> "Посольство ДРВ в СССР") beats the normalised phrase
+        e = link.entry
+        return Party(e.name, e.en, e.id, "body", "authority")
+    found = body(as_written, loose=True)
+    if found is not None:
+        return found
     if link is None or link.score < 0.8:
         return None
     e = link.entry
