@@ -1,0 +1,82 @@
+"""The side-by-side view in a real Chromium: hovering or focusing a row marks the original
+and its translation together. Screenshot in test-output/screenshots/."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from opis.ingest.runner import ingest_paths
+from opis.store.repository import Store
+from tests.web.conftest import BROWSER_ARGS, SCREENSHOTS, _free_port
+
+pytestmark = pytest.mark.browser
+
+PAIR = Path(__file__).resolve().parents[2] / "tests" / "gold" / "parallel" / "01_puzanov_kim_telegram_1956"
+
+
+@pytest.fixture(scope="module")
+def parallel_server(tmp_path_factory, make_database_url):
+    import uvicorn
+
+    from opis.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("parallel")
+    for suffix in (".txt", ".en.txt"):
+        shutil.copy(PAIR.with_name(PAIR.name + suffix), folder / (PAIR.name + suffix))
+    db = make_database_url("parallel-browser")
+    with Store.open(db) as store:
+        assert not ingest_paths([folder], store).failed
+        rid = store.record_ids()[0]
+    srv = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=_free_port(), log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{srv.config.port}", rid
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_rows_light_up_together(parallel_server):
+    pw = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian chromium is not installed (scripts/setup installs it)")
+    base, rid = parallel_server
+    with pw.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/documents/{rid}")
+        page.get_by_role("link", name="Side by side").click()
+        page.wait_for_url("**view=parallel**")
+        row = page.locator("#pair-6")
+        cells = row.locator(".pair-cell")
+        assert "Ким Ир Сен сказал" in cells.nth(0).inner_text()
+        assert "Kim Il Sung said" in cells.nth(1).inner_text()
+        left, right = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+        assert right["x"] > left["x"] + left["width"] - 1  # side by side, not stacked
+
+        def background(sel: str) -> str:
+            return page.locator(sel).evaluate("e => getComputedStyle(e).backgroundColor")
+
+        plain = background("#pair-6")
+        page.locator("#pair-6 .translation").hover()
+        lit = background("#pair-6")
+        assert lit != plain and background("#pair-3") == plain
+        # both texts are inside the lit row
+        box = row.bounding_box()
+        for cell in (left, right):
+            assert box["y"] <= cell["y"] and cell["y"] + cell["height"] <= box["y"] + box["height"] + 1
+        page.mouse.move(5, 5)
+        page.locator("#pair-3").focus()  # keyboard readers get the same mark
+        assert background("#pair-3") == lit and background("#pair-6") == plain
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator("#pair-6 .translation").hover()
+        page.screenshot(path=str(SCREENSHOTS / "document-parallel.png"), full_page=True)
+        browser.close()
