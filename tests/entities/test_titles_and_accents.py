@@ -21,3 +21,22 @@ def test_name_written_without_accents_links():
     assert auth.link("Karoly Grosz", type="PER").entry.name == "Грос"
     assert auth.link("Grosz", type="PER").entry.name == "Грос"
     assert auth.link("Peter Varkonyi", type="PER").entry.name == "Варкони"
+
+
+def test_south_slavic_surnames_with_diacritics_have_one_russian_form():
+    from opis.entities.names import south_slavic_cyrillic
+
+    assert south_slavic_cyrillic("Hrvatović") == "Хрватович"
+    assert south_slavic_cyrillic("Đurić") == "Джурич"
+    assert south_slavic_cyrillic("Mijatović") == "Миятович"
+    assert south_slavic_cyrillic("Šuvar") == "Шувар"
+
+
+def test_latin_names_the_letters_do_not_settle_stay_as_written():
+    from opis.entities.names import south_slavic_cyrillic
+
+    assert south_slavic_cyrillic("Loncar") is None  # c: ц or ч?
+    assert south_slavic_cyrillic("Kim") is None
+    assert south_slavic_cyrillic("Černík") is None  # Czech long vowels
+    assert south_slavic_cyrillic("Njegoš") is None  # nj before a vowel has two Russian forms
+    assert south_slavic_cyrillic("Wałęsa") is None

@@ -134,3 +134,12 @@ def test_latin_names_of_new_authority_people():
     assert resolve("Budimir Loncar").name == "Лончар"
     assert resolve("Osvaldo Dorticos Torrado").name == "Дортикос"
     assert resolve("Kim Hyun-chul").name == "Ким Хён Чхоль"
+
+
+def test_unknown_south_slavic_signature_gets_its_russian_surname():
+    text = "TO THE PRESIDENCY OF THE SFRY\n\n" + EN_BODY + "\n\nPetar Hrvatović\n"
+    [a] = [v for v in authors(layout(text)) if v.field == "author"]
+    assert a.value["name"] == "Хрватович"
+    assert a.value["name_en"] == "Petar Hrvatović"
+    text = "TO THE PRESIDENCY OF THE SFRY\n\n" + EN_BODY + "\n\nPetar Hrvatovic\n"
+    assert names(authors(layout(text)), "author") == ["Petar Hrvatovic"]  # no diacritics: as written

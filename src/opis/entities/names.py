@@ -249,3 +249,76 @@ def split_addressees(text: str) -> list[Addressee]:
             a -= len(lead.group(1))
         out.append(Addressee(text[a:b], a, b))
     return out
+
+
+# -- Latin-script South Slavic surnames -----------------------------------------------
+# Gaj's Latin alphabet (Serbo-Croatian, Slovene) maps letter for letter onto Cyrillic, so a
+# surname written with its diacritics has one Russian form: Jović -> Йович, Lončar ->
+# Лончар, Đilas -> Джилас. Without diacritics ("Loncar": ц or ч?) or in another
+# language's spelling (English, Korean, Vietnamese romanisations) the Russian form cannot
+# be known from the letters alone, and the name is kept as written.
+_GAJ_SURE = set("ćđĆĐ")  # only Serbo-Croatian writes these
+_GAJ_SHARED = set("čšžČŠŽ")  # also Czech, Slovak: transcribed alike where nothing else differs
+_GAJ_LETTERS = {"a": "а", "b": "б", "c": "ц", "č": "ч", "ć": "ч", "d": "д", "đ": "дж", "e": "е",
+                "f": "ф", "g": "г", "h": "х", "i": "и", "k": "к", "l": "л", "m": "м", "n": "н",
+                "o": "о", "p": "п", "r": "р", "s": "с", "š": "ш", "t": "т", "u": "у", "v": "в",
+                "z": "з", "ž": "ж"}
+_J_VOWEL = {"a": "я", "e": "е", "u": "ю"}
+
+
+def south_slavic_cyrillic(surname: str) -> str | None:
+    """The Russian form of a Serbo-Croatian surname written in Gaj's Latin with its
+    diacritics ("Jović" -> "Йович"), or None where the letters do not settle it: no
+    diacritic, letters Gaj's alphabet lacks (q, w, x, y, accented vowels), "lj"/"nj"/"dž"
+    before a vowel, "h" or "ch" in a word that could be Czech."""
+    w = surname.strip()
+    if not re.fullmatch(r"[A-Za-zčćđšžČĆĐŠŽ]+", w) or len(w) < 3:
+        return None
+    letters = set(w)
+    if not letters & (_GAJ_SURE | _GAJ_SHARED):
+        return None
+    low = w.lower()
+    if re.search(r"[qwxy]", low):
+        return None
+    if not letters & _GAJ_SURE and ("h" in low or not low.endswith(("ić", "ič", "ar", "ek", "ak", "ec"))):
+        return None  # č/š/ž alone: Czech and Slovak read h, vowels and endings otherwise
+    if re.search(r"(?:lj|nj|dž)[aeiou]", low):
+        return None
+    out: list[str] = []
+    i = 0
+    while i < len(low):
+        c = low[i]
+        prev = low[i - 1] if i else ""
+        nxt = low[i + 1] if i + 1 < len(low) else ""
+        if low.startswith("dž", i):
+            out.append("дж")
+            i += 2
+            continue
+        if c in "ln" and nxt == "j":
+            out.append(_GAJ_LETTERS[c] + "ь")
+            i += 2
+            continue
+        if c == "j":
+            if nxt in _J_VOWEL and (not prev or prev in "aeiou"):
+                out.append(_J_VOWEL[nxt])  # Jelić -> Елич, Mijatović -> Миятович
+                i += 2
+                continue
+            if nxt and nxt not in "aeiou" or not nxt:
+                out.append("й")  # Vujčić -> Вуйчич, Kraj -> Край
+                i += 1
+                continue
+            if prev and prev not in "aeiou":
+                return None  # a consonant + j + vowel has no settled Russian form
+            out.append("й")  # Jović -> Йович
+            i += 1
+            continue
+        if c == "e" and (not prev or prev in "aeiou"):
+            out.append("э")  # Edvard -> Эдвард
+            i += 1
+            continue
+        if c not in _GAJ_LETTERS:
+            return None
+        out.append(_GAJ_LETTERS[c])
+        i += 1
+    s = "".join(out)
+    return s[:1].upper() + s[1:]

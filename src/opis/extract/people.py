@@ -405,11 +405,26 @@ def resolve(as_written: str, type: str | None = None, context: dict | str | None
         # a Latin-script name without an authority entry stays as written
         latin = " ".join(w.capitalize() if w.isupper() else w for w in
                          _TITLES.sub("", _SIGNED.sub(" ", s)).split()).strip(" .,")
+        cyrillic = _south_slavic(latin)
+        if cyrillic:
+            # "Budimir Lončar" -> "Лончар": Gaj's Latin spells a surname one way in Russian
+            return Party(cyrillic, latin, None, "person", "rule:latin_name.gaj")
         return Party(latin, latin, None, "person", "rule:latin_name")
     name = nominative(s, case)
     if not re.match(r"[A-ZА-ЯЁ]", name):
         return None
     return Party(name, None, None, "person", "pymorphy3", _initials(s))
+
+
+def _south_slavic(latin: str) -> str | None:
+    """The Russian surname of a Latin-script South Slavic name written with its
+    diacritics, or None (the name then stays as written)."""
+    try:
+        from opis.entities.names import south_slavic_cyrillic
+    except ImportError:
+        return None
+    words = re.findall(r"[^\W\d_]+", latin)
+    return south_slavic_cyrillic(words[-1]) if words else None
 
 
 def _link(auth, text: str, type: str | None, context):
