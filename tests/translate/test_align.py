@@ -47,6 +47,16 @@ def test_a_split_paragraph_and_a_note_are_aligned():
     assert align_texts(ru, en) == [((0,), (0,)), ((1,), (1,)), ((2,), (2, 3)), ((), (4,)), ((3,), (5,))]
 
 
+def test_a_paragraph_split_around_a_note_keeps_both_halves():
+    ru = ["Нота от 12 мая 1960 года.", "Самолет сбит 1 мая 1960 года в районе Свердловска. Летчик Пауэрс задержан.",
+          "Министерство отклоняет утверждения Посольства."]
+    en = ["Note of 12 May 1960.", "The aircraft was shot down on 1 May 1960 in the Sverdlovsk area.",
+          "(Translator's note: spelled Powers in American papers.)", "The pilot Powers has been detained.",
+          "The Ministry rejects the assertions of the Embassy."]
+    got = align_texts(ru, en)
+    assert got == [((0,), (0,)), ((1,), (1, 3)), ((), (2,)), ((2,), (4,))]
+
+
 def test_empty_sides():
     assert align("", "One.\n\nTwo.") == [((), (0,)), ((), (1,))]
     assert align("Один.", "") == [((0,), ())]

@@ -63,6 +63,19 @@ def test_a_translation_with_no_original_paragraph_keeps_its_place():
     assert alignment(doc, translation(doc, "en"))[3] == ((), (3,))
 
 
+def test_a_pair_around_a_note_is_stored_and_read_back_whole(store):
+    record = _record()
+    doc = record.documents[0]
+    text = EN.replace("To Comrade A.A. Gromyko\n\n", "To Comrade\n\n[Translator's note: initials added.]\n\nA.A. Gromyko\n\n")
+    layer = add_translation(doc, text, "en", aligned=[((0,), (0,)), ((1,), (1, 3)), ((), (2,)), ((2,), (4,)),
+                                                      ((3,), (5,))])
+    assert len([s for s in layer.spans if s.kind == "align"]) == 6
+    store.save_record(record)
+    back = store.get_record(record.id).documents[0]
+    assert alignment(back, translation(back, "en")) == [((0,), (0,)), ((1,), (1, 3)), ((), (2,)), ((2,), (4,)),
+                                                       ((3,), (5,))]
+
+
 def test_the_citation_of_a_translation_says_which_and_by_whom():
     record = _record()
     layer = add_translation(record.documents[0], EN, "en", translator="J. Smith")

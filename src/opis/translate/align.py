@@ -159,7 +159,29 @@ def _length(text: str) -> int:
 
 def align_texts(original: Sequence[str], translation: Sequence[str]) -> list[Pair]:
     """Align two lists of paragraph texts; every index appears in exactly one pair, in
-    order."""
+    order of the translation. Notes are set aside first and aligned with nothing, so a
+    paragraph the translator split around a note still pairs with both halves (its
+    translation indices then skip the note's)."""
+    kept = [j for j, t in enumerate(translation) if not is_note(t)]
+    if len(kept) == len(translation):
+        return _align(original, translation)
+    pairs = [(a, tuple(kept[j] for j in b)) for a, b in _align(original, [translation[j] for j in kept])]
+    pairs += [((), (j,)) for j in range(len(translation)) if j not in set(kept)]
+
+    def place(pair: Pair) -> tuple[float, float]:
+        a, b = pair
+        return (b[0], 0) if b else (_after(pairs, a[0]), 0.5)
+
+    return sorted(pairs, key=place)
+
+
+def _after(pairs: list[Pair], i: int) -> float:
+    """Where an untranslated original paragraph stands among translation indices."""
+    before = [max(b) for a, b in pairs if b and a and a[-1] < i]
+    return max(before, default=-1) + 0.5
+
+
+def _align(original: Sequence[str], translation: Sequence[str]) -> list[Pair]:
     n, m = len(original), len(translation)
     if not n or not m:
         return [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)]

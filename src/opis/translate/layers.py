@@ -102,19 +102,29 @@ def store_alignment(doc: Document, layer: Layer, pairs: Iterable[Pair], *, origi
     dst = paragraph_spans(layer.text)
     spans: list[Span] = []
     pos_src = pos_dst = 0
-    for a, b in pairs:
+    for group, (a, b) in enumerate(pairs):
         if any(not 0 <= i < len(src) for i in a) or any(not 0 <= j < len(dst) for j in b):
             raise ValueError(f"alignment pair {list(a)}-{list(b)} names a paragraph that does not exist "
                              f"(original has {len(src)}, translation {len(dst)})")
         source = [src[a[0]][0], src[a[-1]][1]] if a else None
-        start, end = (dst[b[0]][0], dst[b[-1]][1]) if b else (pos_dst, pos_dst)
         if a:
             pos_src = src[a[-1]][1]
-        pos_dst = end
-        attrs: dict[str, Any] = {"source": source, "origin": origin, "method": method}
-        if not a:
-            attrs["at"] = pos_src
-        spans.append(Span(start, end, ALIGN, attrs))
+        # one span per run of adjacent translation paragraphs (a note may stand between)
+        runs: list[list[int]] = []
+        for j in sorted(b):
+            if runs and j == runs[-1][-1] + 1:
+                runs[-1].append(j)
+            else:
+                runs.append([j])
+        for run in runs or [[]]:
+            start, end = (dst[run[0]][0], dst[run[-1]][1]) if run else (pos_dst, pos_dst)
+            pos_dst = max(pos_dst, end)
+            attrs: dict[str, Any] = {"source": source, "origin": origin, "method": method}
+            if not a:
+                attrs["at"] = pos_src
+            if len(runs) > 1:
+                attrs["group"] = group
+            spans.append(Span(start, end, ALIGN, attrs))
     layer.spans = [s for s in layer.spans if s.kind != ALIGN] + spans
 
 
@@ -135,12 +145,20 @@ def alignment(doc: Document, layer: Layer) -> list[Pair]:
         return tuple(i for i, (s, e) in enumerate(spans) if s >= start and e <= end and e > s)
 
     out: list[Pair] = []
+    groups: dict[Any, int] = {}  # spans of one pair split by a note: joined again
     for span in layer.spans:
         if span.kind != ALIGN:
             continue
         source = span.attrs.get("source")
         a = inside(src, source[0], source[1]) if source else ()
         b = inside(dst, span.start, span.end) if span.end > span.start else ()
+        group = span.attrs.get("group")
+        if group is not None and group in groups:
+            k = groups[group]
+            out[k] = (out[k][0], out[k][1] + b)
+            continue
+        if group is not None:
+            groups[group] = len(out)
         out.append((a, b))
     return out
 
