@@ -40,3 +40,13 @@ def test_latin_names_the_letters_do_not_settle_stay_as_written():
     assert south_slavic_cyrillic("Černík") is None  # Czech long vowels
     assert south_slavic_cyrillic("Njegoš") is None  # nj before a vowel has two Russian forms
     assert south_slavic_cyrillic("Wałęsa") is None
+
+
+def test_a_body_of_another_country_is_no_fuzzy_match():
+    auth = default_authority()
+    # one letter apart, yet МНР is not ПНР: the embassy in Ulan Bator is not the one in Warsaw
+    link = auth.link("Посольство СССР в МНР", type="ORG")
+    assert link is None or link.entry.name != "Посольство СССР в ПНР"
+    link = auth.link("Политбюро ЦК МНРП", type="ORG")
+    assert link is not None and link.entry.name == "Политбюро ЦК МНРП"
+    assert auth.link("Президиум ЦК КПЧ", type="ORG").entry.name == "Президиум ЦК КПЧ"

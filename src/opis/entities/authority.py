@@ -390,6 +390,8 @@ class Authority:
             e = h.entry
             if abs(len(k) - len(q)) > max(2, len(q) // 8):
                 continue  # OCR garbles keep the length; a shorter or longer name is another one
+            if _other_abbreviation(k, q):
+                continue  # "посольство ссср в мнр" is not "... в пнр": one letter of an abbreviation is another body
             if sim >= strong:
                 cand = Link(e, round(sim / 100 * 0.9 * h.prior, 3), "authority.fuzzy")
             elif (initials or signature) and e.type == "PER" and not latin:
@@ -407,6 +409,15 @@ class Authority:
             if best is None or cand.score > best.score:
                 best = cand
         return best
+
+
+def _other_abbreviation(a: str, b: str) -> bool:
+    """Two keys of as many words that differ in a short word (an abbreviation or a
+    short name: "пнр"/"мнр", "порп"/"мнрп") name different entities, however alike."""
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb) or len(wa) < 2:
+        return False
+    return any(x != y and len(x) <= 4 and len(y) <= 4 for x, y in zip(wa, wb))
 
 
 @lru_cache(maxsize=200_000)
