@@ -15,7 +15,7 @@ from typing import Any, Callable
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from opis.model import Document, Layer, Record
+from opis.model import Document, Layer
 from opis.translate.align import paragraph_spans
 from opis.translate.layers import (
     MACHINE,
@@ -57,9 +57,10 @@ def _render_part(text: str, start: int, end: int, marks: list[Any]) -> list[Any]
     from opis.web.render import Mark, render_layer
 
     inside = [Mark(max(m.start, start) - start, min(m.end, end) - start, m.kind, m.attrs)
-              for m in marks if m.start < end and m.end > start or (m.start == m.end and start <= m.start <= end)]
+              for m in marks
+              if (m.start < end and m.end > start) or (m.start == m.end and start <= m.start <= end)]
     rendered = render_layer(text[start:end], inside)
-    return [node for para in rendered.paragraphs for node in para + []]  # one paragraph's nodes
+    return [node for para in rendered.paragraphs for node in para]  # one paragraph: one list of nodes
 
 
 def parallel_view(doc: Document, language: str | None, entity_link: Callable[[Any], str | None],
@@ -127,6 +128,3 @@ def paragraph_layers(engine: Engine, hits: list[tuple[str, int, int]]) -> dict[t
                 out[(rid, dseq, pseq)] = row.layer
     return out
 
-
-def has_translation(record: Record, number: int) -> bool:
-    return 1 <= number <= len(record.documents) and bool(translations(record.documents[number - 1]))
