@@ -48,7 +48,24 @@ def test_rows_light_up_together(parallel_server):
     pw = pytest.importorskip("playwright.sync_api")
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Debian chromium is not installed (scripts/setup installs it)")
-    base, rid = parallel_server
+    # in a thread of its own: the web tests' browser may hold this thread's event loop
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            _check_rows(pw, *parallel_server)
+        except BaseException as exc:  # handed back to the test
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "the browser did not finish"
+    if failure:
+        raise failure[0]
+
+
+def _check_rows(pw, base: str, rid: str) -> None:
     with pw.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
