@@ -50,3 +50,10 @@ def test_a_body_of_another_country_is_no_fuzzy_match():
     link = auth.link("Политбюро ЦК МНРП", type="ORG")
     assert link is not None and link.entry.name == "Политбюро ЦК МНРП"
     assert auth.link("Президиум ЦК КПЧ", type="ORG").entry.name == "Президиум ЦК КПЧ"
+
+
+def test_an_article_is_not_an_abbreviation():
+    from opis.entities.authority import _other_abbreviation
+
+    assert _other_abbreviation("посольство ссср в мнр", "посольство ссср в пнр")
+    assert not _other_abbreviation("the ministry of foreign affairs", "prc ministry of foreign affairs")

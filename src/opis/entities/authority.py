@@ -417,7 +417,13 @@ def _other_abbreviation(a: str, b: str) -> bool:
     wa, wb = a.split(), b.split()
     if len(wa) != len(wb) or len(wa) < 2:
         return False
-    return any(x != y and len(x) <= 4 and len(y) <= 4 for x, y in zip(wa, wb))
+    return any(x != y and len(x) <= 4 and len(y) <= 4 and not {x, y} & _FUNCTION_WORDS
+               for x, y in zip(wa, wb))
+
+
+# short words that name nothing: an article or preposition against an abbreviation is no
+# sign of another body
+_FUNCTION_WORDS = {"the", "of", "for", "and", "in", "on", "at", "to", "a", "an", "в", "во", "на", "и", "при", "по"}
 
 
 @lru_cache(maxsize=200_000)
