@@ -57,7 +57,8 @@ def opis_ingest(corpus: Path, workers: int, skip: list[str]) -> tuple[float, int
 
 
 def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    load = ", load average %.1f at start" % os.getloadavg()[0]
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}{load}"
 
 
 def main() -> None:
