@@ -326,7 +326,11 @@ def import_archive(
     console.print(", ".join(f"{n} {key}" for key, n in counts.items()) or "nothing imported", highlight=False)
 
 
-@app.command("db-upgrade")
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
 def db_upgrade(db: Optional[str] = DbOption) -> None:
     """Bring the database schema up to date (Alembic migrations; also done on open)."""
     from opis.store.migrate import upgrade
