@@ -94,3 +94,14 @@ def test_record_id_is_stable_across_content_changes(tmp_path):
     second = record_from_source(read_source(path))
     assert first.id == second.id
     assert first.sha256 != second.sha256
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path):
+    from opis.ingest.sources import MAX_BYTES
+
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as fh:
+        fh.truncate(MAX_BYTES + 1)  # sparse: costs no disk
+    with pytest.raises(SourceError) as info:
+        read_source(path)
+    assert "larger than" in str(info.value) and "huge.txt" in str(info.value)
