@@ -19,10 +19,10 @@ EXAMPLES = ROOT / "examples"
 
 
 @pytest.fixture(scope="module")
-def source_db(tmp_path_factory) -> Store:
+def source_db(tmp_path_factory, make_database_url) -> Store:
     """Examples, a second version of one file, a human correction, restricted records."""
     tmp = tmp_path_factory.mktemp("dump")
-    store = Store.open(tmp / "source.db")
+    store = Store.open(make_database_url("dump"))
     ingest_paths([EXAMPLES], store)
     work = tmp / "edited"
     work.mkdir()
@@ -50,11 +50,11 @@ def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_dump_import_dump_is_identical(source_db, tmp_path):
+def test_dump_import_dump_is_identical(source_db, tmp_path, make_store):
     first = tmp_path / "first.jsonl"
     n = export_jsonl(source_db, first, include_restricted=True)
     assert n == source_db.count_records(include_restricted=True)
-    target = Store.open(tmp_path / "target.db")
+    target = make_store()
     counts = import_jsonl(target, first)
     assert counts == {"added": n, "updated": 0, "unchanged": 0}
     second = tmp_path / "second.jsonl"
@@ -112,7 +112,7 @@ def test_restricted_records_only_on_request(source_db, tmp_path):
     assert not [r for r in _lines(public) if r["table"] == "record" and r["visibility"] != "public"]
 
 
-def test_csv_per_table_and_identical_after_import(source_db, tmp_path):
+def test_csv_per_table_and_identical_after_import(source_db, tmp_path, make_store):
     first = export_csv(source_db, tmp_path / "csv1", include_restricted=True)
     assert [p.name for p in first] == ["records.csv", "versions.csv", "originals.csv", "documents.csv",
                                        "layers.csv", "values.csv", "mentions.csv"]
@@ -124,7 +124,7 @@ def test_csv_per_table_and_identical_after_import(source_db, tmp_path):
     assert json.loads(rows[0]["metadata"]) is not None
     dump = tmp_path / "d.jsonl"
     export_jsonl(source_db, dump, include_restricted=True)
-    target = Store.open(tmp_path / "target.db")
+    target = make_store()
     import_jsonl(target, dump)
     second = export_csv(target, tmp_path / "csv2", include_restricted=True)
     for a, b in zip(first, second):
@@ -132,8 +132,8 @@ def test_csv_per_table_and_identical_after_import(source_db, tmp_path):
     target.close()
 
 
-def test_import_refuses_other_files(tmp_path):
-    store = Store.open(tmp_path / "x.db")
+def test_import_refuses_other_files(tmp_path, make_store):
+    store = make_store()
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"table": "header", "format": "something-else", "version": 1}\n', encoding="utf-8")
     with pytest.raises(ValueError):
@@ -149,13 +149,13 @@ def test_import_refuses_other_files(tmp_path):
     store.close()
 
 
-def test_tei_files_of_a_store_import_into_another(source_db, tmp_path):
+def test_tei_files_of_a_store_import_into_another(source_db, tmp_path, make_store):
     from opis.export.tei import export_tei, tei_bytes
     from opis.export.tei_import import TEIImportError, import_tei
 
     paths = export_tei(source_db, tmp_path / "tei")
     assert len(paths) == source_db.count_records()
-    target = Store.open(tmp_path / "from-tei.db")
+    target = make_store()
     assert import_tei(target, paths) == {"added": len(paths), "updated": 0, "unchanged": 0}
     assert sorted(target.record_ids()) == sorted(source_db.record_ids())
     for path in paths:

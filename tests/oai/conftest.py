@@ -23,11 +23,11 @@ PAGE_SIZE = 7
 
 
 @pytest.fixture(scope="session")
-def oai_archive(tmp_path_factory) -> Store:
+def oai_archive(tmp_path_factory, make_database_url) -> Store:
     """All examples in "default", three again in "second", restricted files in "default"
     and a whole restricted collection "closed"."""
     tmp = tmp_path_factory.mktemp("oai")
-    store = Store.open(tmp / "archive.db")
+    store = Store.open(make_database_url("oai"))
     ingest_paths([EXAMPLES], store)
     second = tmp / "second"
     second.mkdir()

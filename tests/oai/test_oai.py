@@ -331,10 +331,10 @@ def test_formats_identifiers_and_empty_lists(oai_url, public_ids, restricted_ids
     assert error_code(oai_url, verb="ListRecords", metadataPrefix="tei", set="nothing") == "noRecordsMatch"
 
 
-def test_an_empty_archive(tmp_path, oai_url):
+def test_an_empty_archive(make_store, oai_url):
     from opis.store.repository import Store
 
-    store = Store.open(tmp_path / "empty.db")
+    store = make_store()
     tokens = Tokens(b"x")
 
     def code(**params):

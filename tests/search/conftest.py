@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 
 from opis.model import PUBLIC, Document, Layer, Mention, OffsetMap, Record, Value
-from opis.store.scratch import backends_to_test, scratch_store
 
 
 def plain_document(text: str, seq: int = 0, **facts) -> Document:
@@ -38,14 +37,6 @@ def _plain_record(name: str, *texts: str, visibility: str = PUBLIC, collection: 
         visibility=visibility,
         collection=collection,
     )
-
-
-@pytest.fixture(params=[pytest.param(b, marks=[pytest.mark.postgres] if b == "postgresql" else [])
-                        for b in backends_to_test()])
-def store(request, tmp_path):
-    """The same tests run on SQLite and, when OPIS_TEST_PG names a server, PostgreSQL."""
-    with scratch_store(request.param, tmp_path) as s:
-        yield s
 
 
 @pytest.fixture

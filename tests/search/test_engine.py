@@ -310,6 +310,7 @@ OLD_LAYOUT = [  # the SQLite full-text layout of databases made before rows were
 ]
 
 
+@pytest.mark.sqlite_only("the older layout is one of SQLite's FTS5 tables")
 def test_sqlite_older_full_text_layout_still_searches_and_rebuilds(tmp_path, plain_record):
     from opis.store.repository import Store
 
@@ -334,6 +335,7 @@ def test_sqlite_older_full_text_layout_still_searches_and_rebuilds(tmp_path, pla
             store.backend.integrity_check(conn)
 
 
+@pytest.mark.sqlite_only("writes a row into SQLite's FTS5 table")
 def test_sqlite_integrity_check_finds_a_stray_full_text_row(tmp_path, plain_record):
     from opis.store.repository import Store
 
