@@ -22,9 +22,12 @@ import os
 import sys
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import pytest
+
+if TYPE_CHECKING:
+    from opis.store.repository import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -41,11 +44,26 @@ SETUP_HINT = ("run scripts/setup (it installs PostgreSQL), or set OPIS_TEST_PG t
               "a server where tests may create databases")
 
 
+_connections = [0]  # database connections opened in this process so far
+
+
+def _count_connection(*_args: object) -> None:
+    _connections[0] += 1
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if BACKEND not in BACKENDS:
         raise pytest.UsageError(f"OPIS_TEST_BACKEND must be one of {BACKENDS}, not {BACKEND!r}")
     config.addinivalue_line(
         "markers", "sqlite_only(reason): cannot run on PostgreSQL; the reason says why")
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    event.listen(Pool, "connect", _count_connection)
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return bool(DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -61,9 +79,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     keep, drop = [], []
     for item in items:
-        uses_db = DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
         # sqlite_only tests stay, to be reported as skipped with their reason
-        (keep if uses_db or item.get_closest_marker("sqlite_only") else drop).append(item)
+        (keep if _uses_database(item) or item.get_closest_marker("sqlite_only") else drop).append(item)
     for item in keep:
         marker = item.get_closest_marker("sqlite_only")
         if marker is not None:
@@ -72,6 +89,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _databases_come_from_the_fixtures(request):
+    """A test that opens a database without the fixtures below would quietly be left out
+    of the PostgreSQL run; it fails instead (sqlite_only tests say why they may)."""
+    before = _connections[0]
+    yield
+    if (_connections[0] > before and not _uses_database(request.node)
+            and request.node.get_closest_marker("sqlite_only") is None):
+        pytest.fail("this test opened a database without the store fixtures of tests/conftest.py "
+                    "(store, make_store, store_url, make_database_url), so it would not run on "
+                    "PostgreSQL", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -167,14 +197,14 @@ def blank_database_url(tmp_path, database_server) -> Iterator[str]:
 
 
 @pytest.fixture
-def make_store(store_url) -> Iterator[Callable[..., "object"]]:
+def make_store(store_url) -> Iterator[Callable[..., "Store"]]:
     """`make_store()` opens a Store on this test's database (`make_store(url)` on another);
     every store it opened is closed when the test ends."""
     from opis.store.repository import Store
 
     opened: list[Store] = []
 
-    def make(url: str | None = None) -> Store:
+    def make(url: str | None = None) -> "Store":
         opened.append(Store.open(url or store_url))
         return opened[-1]
 

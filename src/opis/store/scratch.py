@@ -1,21 +1,18 @@
-"""Throwaway PostgreSQL databases, so tests and trials never touch a real archive.
+"""Throwaway PostgreSQL databases, so tests, benchmarks and trials never touch a real
+archive.
 
 Given the URL of a server the caller may create databases on, `scratch_database` makes a
-fresh, uniquely named database and drops it afterwards.
+fresh, uniquely named database (empty, or a copy of a template) and drops it afterwards.
+The test suite gets its databases through the fixtures of `tests/conftest.py`.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from contextlib import contextmanager
-from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
 from sqlalchemy import create_engine, make_url
-
-if TYPE_CHECKING:
-    from opis.store.repository import Store
 
 
 @contextmanager
@@ -35,32 +32,3 @@ def scratch_database(server_url: str, prefix: str = "opis_scratch",
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
-
-
-@contextmanager
-def scratch_store(backend: str, folder: Path) -> Iterator["Store"]:
-    """A Store on a new empty database: an SQLite file in `folder`, or with backend
-    "postgresql" a scratch database on the server named by $OPIS_TEST_PG."""
-    from opis.store.repository import Store
-
-    if backend == "sqlite":
-        store = Store.open(folder / "scratch.db")
-        try:
-            yield store
-        finally:
-            store.close()
-        return
-    server = os.environ.get("OPIS_TEST_PG")
-    if not server:
-        raise RuntimeError("set OPIS_TEST_PG to the URL of a PostgreSQL server")
-    with scratch_database(server) as url:
-        store = Store.open(url)
-        try:
-            yield store
-        finally:
-            store.close()
-
-
-def backends_to_test() -> list[str]:
-    """Backends tests should run on: SQLite always, PostgreSQL when $OPIS_TEST_PG is set."""
-    return ["sqlite"] + (["postgresql"] if os.environ.get("OPIS_TEST_PG") else [])
