@@ -160,7 +160,7 @@ def test_an_unreachable_service_is_reported_plainly():
         LibreTranslateBackend("http://127.0.0.1:9", timeout=2).translate(["Секретно"], "ru", "en")
 
 
-def test_without_argos_or_a_url_opis_says_so_and_carries_on(memo, tmp_path):
+def test_without_argos_or_a_url_opis_says_so_and_carries_on(memo, tmp_path, store_url):
     try:
         ArgosBackend.check("ru", "en")
     except Unavailable as exc:
@@ -169,7 +169,7 @@ def test_without_argos_or_a_url_opis_says_so_and_carries_on(memo, tmp_path):
         pytest.skip("an Argos ru→en model is installed here")
     with pytest.raises(Unavailable, match="no machine translation is available"):
         choose_backend(None)
-    db = tmp_path / "a.db"
+    db = store_url
     proc = subprocess.run([sys.executable, "-m", "opis", "translate", "--all", "--db", str(db)],
                           capture_output=True, text=True, cwd=ROOT, env={**__import__("os").environ,
                                                                          "OPIS_TRANSLATE_URL": ""})
