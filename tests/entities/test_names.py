@@ -64,3 +64,13 @@ def test_split_keeps_initials_in_span():
     parts = split_addressees("Товарищу СТАЛИНУ И.В.")
     assert parts == ["СТАЛИНУ И.В."]
     assert nominative(parts[0]) == "Сталин"
+
+
+def test_addressees_survive_pickling_between_processes():
+    import pickle
+
+    from opis.entities.names import split_addressees
+
+    people = split_addressees("Т. т. Маленкову, Малику, Пальгунову")
+    back = pickle.loads(pickle.dumps(people))
+    assert back == people and [(a.start, a.end) for a in back] == [(a.start, a.end) for a in people]

@@ -199,6 +199,10 @@ class Addressee(str):
         obj.start, obj.end = start, end
         return obj
 
+    def __reduce__(self):
+        # records travel between ingest worker processes by pickle
+        return (Addressee, (str(self), self.start, self.end))
+
 
 @dataclass(frozen=True, slots=True)
 class _Piece:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -99,6 +100,27 @@ def _build(job: _Job) -> Record | Outcome:
                                "please report this with the file")
 
 
+def _build_packed(job: _Job) -> bytes:
+    """`_build` in a worker, pickled there, so that a result that cannot travel between
+    processes becomes a FAILED outcome instead of stalling the pool."""
+    built = _build(job)
+    try:
+        return pickle.dumps(built)
+    except Exception as exc:
+        return pickle.dumps(Outcome(str(job.path), FAILED,
+                                    message=f"{job.path}: could not be passed between processes "
+                                            f"({type(exc).__name__}: {exc}); ingest it with --workers 1"))
+
+
+def _unpack(job: _Job, packed: bytes) -> Record | Outcome:
+    try:
+        return pickle.loads(packed)
+    except Exception as exc:
+        return Outcome(str(job.path), FAILED,
+                       message=f"{job.path}: could not be passed between processes "
+                               f"({type(exc).__name__}: {exc}); ingest it with --workers 1")
+
+
 def _save(store, job: _Job, built: Record | Outcome) -> Outcome:
     if isinstance(built, Outcome):
         return built
@@ -169,12 +191,12 @@ def ingest_paths(paths: Iterable[Path], store, collection: str = "default",
     with ctx.Pool(processes=workers) as pool:
         pending: list[tuple[_Job, object]] = []
         for job in jobs:
-            pending.append((job, pool.apply_async(_build, (job,))))
+            pending.append((job, pool.apply_async(_build_packed, (job,))))
             while len(pending) >= window:
                 done_job, result = pending.pop(0)
-                report(_save(store, done_job, result.get()))
+                report(_save(store, done_job, _unpack(done_job, result.get())))
         for done_job, result in pending:
-            report(_save(store, done_job, result.get()))
+            report(_save(store, done_job, _unpack(done_job, result.get())))
     return summary
 
 
