@@ -104,6 +104,14 @@ def _build_packed(job: _Job) -> bytes:
     """`_build` in a worker, pickled there, so that a result that cannot travel between
     processes becomes a FAILED outcome instead of stalling the pool."""
     built = _build(job)
+    if isinstance(built, Record):
+        from opis.store.repository import paragraph_rows
+
+        try:  # the index analysis is the costliest part of saving: do it here, in parallel
+            built = (built, paragraph_rows(built))
+        except Exception as exc:
+            built = Outcome(str(job.path), FAILED,
+                            message=f"{job.path}: could not be indexed ({type(exc).__name__}: {exc})")
     try:
         return pickle.dumps(built)
     except Exception as exc:
@@ -112,7 +120,7 @@ def _build_packed(job: _Job) -> bytes:
                                             f"({type(exc).__name__}: {exc}); ingest it with --workers 1"))
 
 
-def _unpack(job: _Job, packed: bytes) -> Record | Outcome:
+def _unpack(job: _Job, packed: bytes) -> Record | Outcome | tuple:
     try:
         return pickle.loads(packed)
     except Exception as exc:
@@ -121,11 +129,13 @@ def _unpack(job: _Job, packed: bytes) -> Record | Outcome:
                                f"({type(exc).__name__}: {exc}); ingest it with --workers 1")
 
 
-def _save(store, job: _Job, built: Record | Outcome) -> Outcome:
+def _save(store, job: _Job, built: Record | Outcome | tuple) -> Outcome:
+    """Store a built record (with its analysed paragraphs when a worker made them)."""
     if isinstance(built, Outcome):
         return built
+    built, rows = built if isinstance(built, tuple) else (built, None)
     try:
-        status = store.save_record(built)
+        status = store.save_record(built, paragraphs_of=rows)
     except Exception as exc:
         return Outcome(str(job.path), FAILED,
                        message=f"{job.path}: could not be stored ({type(exc).__name__}: {exc}); "

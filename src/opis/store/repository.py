@@ -121,7 +121,8 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------
 
-    def save_record(self, record: Record, *, replace: bool = False) -> str:
+    def save_record(self, record: Record, *, replace: bool = False,
+                    paragraphs_of: list[list[dict[str, Any]]] | None = None) -> str:
         """Save a record; returns "added", "unchanged" (same id and bytes: nothing is
         written) or "updated" (new bytes: documents replaced, old bytes kept). With
         `replace`, same bytes still replace the documents: an editor's or a machine
@@ -129,8 +130,10 @@ class Store:
         if record.visibility not in VISIBILITIES:
             raise ValueError(f"visibility must be one of {VISIBILITIES}, not {record.visibility!r}")
         rid, sha = record.id, record.sha256
-        # paragraphs are analysed before the transaction so the write lock is held briefly
-        prepared = [(doc, _paragraph_rows(doc)) for doc in record.documents]
+        # paragraphs are analysed before the transaction so the write lock is held briefly;
+        # parallel ingest analyses them in its workers and passes them in
+        rows = paragraphs_of if paragraphs_of is not None else paragraph_rows(record)
+        prepared = list(zip(record.documents, rows))
         now = datetime.now(timezone.utc)
         with self.engine.begin() as conn:
             old = conn.execute(select(records.c.sha256, records.c.meta).where(records.c.id == rid)).first()
@@ -274,6 +277,12 @@ def facet_columns(doc: Document) -> dict[str, Any]:
         "doc_type": text_of("doc_type"),
         "classification": text_of("classification"),
     }
+
+
+def paragraph_rows(record: Record) -> list[list[dict[str, Any]]]:
+    """The analysed search paragraphs of every document of a record (what `save_record`
+    needs; the costly part, so parallel ingest computes it in its workers)."""
+    return [_paragraph_rows(doc) for doc in record.documents]
 
 
 def _paragraph_rows(doc: Document) -> list[dict[str, Any]]:
