@@ -135,7 +135,7 @@ def search(
     console.print(table)
 
 
-def _marked(snippet) -> "Text":
+def _marked(snippet):
     """A snippet as rich Text with the matches highlighted (no markup parsing of document text)."""
     from rich.text import Text
 

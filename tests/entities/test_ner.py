@@ -1,6 +1,5 @@
 """NER on the reading layer: seed acceptance targets and one test per archival fix."""
 
-import pytest
 
 from opis.entities.ner import natasha_spans, recognize, recognize_text
 from opis.read.document import document_from_text

@@ -1,6 +1,5 @@
 """A killed ingest leaves whole records only, and running it again completes the archive."""
 
-import os
 import signal
 import subprocess
 import sys

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.support.live import free_port
 import uvicorn
 from fastapi import FastAPI
 
@@ -46,12 +47,6 @@ def oai_archive(tmp_path_factory, make_database_url) -> Store:
     store.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def oai_url(oai_archive):
     """Base URL of the OAI endpoint of a uvicorn server running in a thread."""
@@ -61,7 +56,7 @@ def oai_url(oai_archive):
     app.include_router(oai_router(lambda: oai_archive, secret="test-secret",
                                   config=OAIConfig(page_size=PAGE_SIZE, admin_email="test@example.org",
                                                    record_url=lambda rid: f"http://archive.test/r/{rid}")))
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -332,7 +332,6 @@ def test_formats_identifiers_and_empty_lists(oai_url, public_ids, restricted_ids
 
 
 def test_an_empty_archive(make_store, oai_url):
-    from opis.store.repository import Store
 
     store = make_store()
     tokens = Tokens(b"x")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import shutil
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from opis.ingest.runner import ingest_paths
 from opis.store.repository import Store
-from tests.web.conftest import BROWSER_ARGS, SCREENSHOTS, _free_port
+from tests.support.live import BROWSER_ARGS, require_chromium, serve_in_thread
+from tests.web.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +21,6 @@ PAIR = Path(__file__).resolve().parents[2] / "tests" / "gold" / "parallel" / "01
 
 @pytest.fixture(scope="module")
 def parallel_server(tmp_path_factory, make_database_url):
-    import uvicorn
-
     from opis.web.app import create_app
 
     folder = tmp_path_factory.mktemp("parallel")
@@ -32,22 +30,12 @@ def parallel_server(tmp_path_factory, make_database_url):
     with Store.open(db) as store:
         assert not ingest_paths([folder], store).failed
         rid = store.record_ids()[0]
-    srv = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=_free_port(), log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{srv.config.port}", rid
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(create_app(db)) as url:
+        yield url, rid
 
 
 def test_rows_light_up_together(parallel_server):
-    pw = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is not installed (scripts/setup installs it)")
+    pw = require_chromium()
     # in a thread of its own: the web tests' browser may hold this thread's event loop
     failure: list[BaseException] = []
 

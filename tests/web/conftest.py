@@ -3,13 +3,12 @@ of markup-like text, one restricted), ingested into a database of the backend un
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.support.live import BROWSER_ARGS, require_chromium, serve_in_thread
 
 from opis.ingest.runner import ingest_paths
 from opis.model import record_id
@@ -93,42 +92,17 @@ def client(app):
         yield c
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(app):
     """A real uvicorn server on a free localhost port, in a thread."""
-    import uvicorn
+    with serve_in_thread(app) as url:
+        yield url
 
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    else:
-        raise RuntimeError("uvicorn did not start")
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @pytest.fixture(scope="session")
 def browser():
-    pw = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is not installed (scripts/setup installs it)")
+    pw = require_chromium()
     with pw.sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
         yield b

@@ -318,7 +318,7 @@ def test_entity_pages(client, archive):
     found = client.get(data["search_url"].replace("/search?", "/search.json?")).json()
     assert found["total"] == len(data["documents"])
     # mentions in the text link to entity pages
-    assert f'href="/entities/' in client.get(f"/documents/{archive.seed001}").text
+    assert 'href="/entities/' in client.get(f"/documents/{archive.seed001}").text
     assert client.get("/entities.json").json()["entities"]
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Subquery
 
-from opis.search.query import Match, Plan, PlanAnd, PlanOr, PlanTerm
+from opis.search.query import Match, Plan, PlanOr, PlanTerm
 
 COLUMNS = ("lemmas", "forms", "translit")
 WEIGHTS = {"lemmas": 1.0, "forms": 0.5, "translit": 0.3}
