@@ -271,6 +271,58 @@ class Document:
 
 
 @dataclass(slots=True)
+class Zone:
+    """A rectangle of a page image (pixels, origin top left) and the stretch
+    [start, end) of the record's text read from it: a word, a line or a region."""
+
+    start: int
+    end: int
+    x: int
+    y: int
+    w: int
+    h: int
+    kind: str = "word"  # word | line | region
+    conf: float | None = None  # 0..1 where the reader gives one
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "box": [self.x, self.y, self.w, self.h],
+                "kind": self.kind, "conf": self.conf}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Zone":
+        x, y, w, h = d["box"]
+        return cls(d["start"], d["end"], x, y, w, h, d.get("kind", "word"), d.get("conf"))
+
+
+@dataclass(slots=True)
+class Page:
+    """One page of a scanned record: its image and the stretch [start, end) of the
+    record's text read from it, with the zones (words, lines) that map text to image."""
+
+    seq: int
+    start: int
+    end: int
+    width: int
+    height: int
+    image: bytes = b""
+    media_type: str = "image/jpeg"
+    method: str = ""  # tesseract, pdf-text, page-xml, alto
+    language: str | None = None
+    label: str | None = None
+    zones: list[Zone] = field(default_factory=list)
+
+    @property
+    def image_sha256(self) -> str:
+        return content_hash(self.image)
+
+    def words(self) -> list[Zone]:
+        return [z for z in self.zones if z.kind == "word"]
+
+    def lines(self) -> list[Zone]:
+        return [z for z in self.zones if z.kind == "line"]
+
+
+@dataclass(slots=True)
 class Record:
     """One source file: its original bytes, how it was read, and the documents it holds."""
 
@@ -285,6 +337,7 @@ class Record:
     visibility: str = PUBLIC
     collection: str = "default"
     source_path: str | None = None
+    pages: list[Page] = field(default_factory=list)  # scans only; empty for transcriptions
 
     @property
     def sha256(self) -> str:

@@ -84,9 +84,15 @@ def record_from_source(source: Source, collection: str = "default") -> Record:
 def build_record(path: Path, root: Path | None = None, collection: str = "default",
                  enrich: bool = True) -> Record:
     """Read, import and (unless `enrich` is False) run the extraction steps on one file."""
-    record = record_from_source(read_source(path, root), collection=collection)
+    from opis.ingest.scans import finish_scan_record, is_scan, read_scan, record_from_scan
+
+    if is_scan(path):  # images, PDFs, PAGE/ALTO; a PNG named .txt still fails in read_source
+        record = record_from_scan(read_scan(path, root), collection=collection)
+    else:
+        record = record_from_source(read_source(path, root), collection=collection)
     if enrich:
         from opis.pipeline import enrich_record
 
         enrich_record(record)
+        finish_scan_record(record)
     return record

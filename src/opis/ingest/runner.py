@@ -84,13 +84,20 @@ def _current_sha256(store, rid: str) -> str | None:
 
 def _build(job: _Job) -> Record | Outcome:
     """Read and enrich one file (runs in a worker); problems become FAILED outcomes."""
+    from opis.ingest.scans import finish_scan_record, is_scan, read_scan, record_from_scan
+
     try:
-        source = read_source(job.path, job.root)
+        scan = is_scan(job.path)  # images, PDFs, PAGE/ALTO go to the scan importer
+        source = read_scan(job.path, job.root) if scan else read_source(job.path, job.root)
         if job.known_sha256 == source_fingerprint(source):
             return Outcome(str(job.path), UNCHANGED, record_id(job.collection, source.name))
-        record = record_from_source(source, collection=job.collection)
+        if scan:
+            record = record_from_scan(source, collection=job.collection)
+        else:
+            record = record_from_source(source, collection=job.collection)
         record.visibility = job.visibility
         enrich_record(record, job.steps)
+        finish_scan_record(record)
         return record
     except SourceError as exc:
         return Outcome(str(job.path), FAILED, message=str(exc))
@@ -136,6 +143,10 @@ def _save(store, job: _Job, built: Record | Outcome | tuple) -> Outcome:
     built, rows = built if isinstance(built, tuple) else (built, None)
     try:
         status = store.save_record(built, paragraphs_of=rows)
+        if built.pages and status != "unchanged":
+            from opis.scan.store import save_pages
+
+            save_pages(store, built)
     except Exception as exc:
         return Outcome(str(job.path), FAILED,
                        message=f"{job.path}: could not be stored ({type(exc).__name__}: {exc}); "

@@ -141,9 +141,9 @@ def iter_source_paths(paths: list[Path]) -> Iterator[tuple[Path, Path | None]]:
     """Expand files and folders into (file, root) pairs, in a stable order, lazily.
 
     Hidden files and folders are skipped; files in folders are taken when their suffix is
-    a text suffix, and every file named explicitly is taken whatever its suffix. A
-    translation beside its original (`x.en.txt` by `x.txt`) is read with the original,
-    never as a file of its own.
+    a text suffix or they are scans (`opis.ingest.scans.is_scan`), and every file named
+    explicitly is taken whatever its suffix. A translation beside its original (`x.en.txt`
+    by `x.txt`) is read with the original, never as a file of its own.
     """
     from opis.translate.pairing import companion_of
 
@@ -154,11 +154,19 @@ def iter_source_paths(paths: list[Path]) -> Iterator[tuple[Path, Path | None]]:
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     f = Path(dirpath) / name
-                    if (not name.startswith(".") and f.suffix.lower() in TEXT_SUFFIXES and f.is_file()
+                    if (not name.startswith(".") and f.is_file()
+                            and (f.suffix.lower() in TEXT_SUFFIXES or _is_scan(f))
                             and companion_of(f) is None):
                         yield f, p
         elif companion_of(p) is None:
             yield p, None
+
+
+def _is_scan(path: Path) -> bool:
+    """Scans and HTR files (PDF, TIFF, PNG, JPEG, PAGE XML, ALTO): `opis.ingest.scans`."""
+    from opis.ingest.scans import is_scan
+
+    return is_scan(path)
 
 
 def count_source_paths(paths: list[Path]) -> int:

@@ -151,3 +151,23 @@ paragraphs = Table(
     Column("translit", Text, nullable=False),
     Index("ix_paragraphs_document", "document_id", "seq"),
 )
+
+# Pages of scanned records (migration 0005): the stretch of the record's text read from
+# each page, its zones (word and line boxes, JSON), and its image, kept in `originals` by
+# sha256 like any other bytes (the scan file itself stays the record's original).
+pages = Table(
+    "pages",
+    metadata,
+    Column("record_id", String(64), ForeignKey("records.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("image_sha256", String(64), ForeignKey("originals.sha256")),
+    Column("media_type", String(50), nullable=False),
+    Column("method", String(50), nullable=False),
+    Column("language", String(10)),
+    Column("label", String(50)),
+    Column("zones", JSON, nullable=False),
+)
