@@ -137,5 +137,5 @@ def test_facsimile_view_shows_image_beside_words_with_boxes(client):
     html = r.text
     assert f"/iiif/{client.public_id}/0/full/max/0/default.png" in html
     assert 'class="fx-tword fx-low" id="p0l1w1">Молотову</span>' in html
-    assert 'data-for="p0l1w1"' in html
+    assert 'data-for="p0l1w1" data-box="26.667,18.75,23.333,3.75"' in html
     assert client.get("/iiif/static/facsimile.js").status_code == 200
