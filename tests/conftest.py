@@ -229,3 +229,18 @@ def make_database_url(tmp_path_factory, database_server, _pg_template) -> Iterat
             return stack.enter_context(_new_database(folder, name, database_server, _pg_template))
 
         yield make
+
+
+TEI_RNG = ROOT.parent / "shared" / "schemas" / "tei_all.rng"
+
+
+@pytest.fixture(scope="session")
+def tei_schema():
+    """tei_all (../shared/schemas) compiled once per session: it takes seconds."""
+    from lxml import etree
+
+    if not TEI_RNG.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{TEI_RNG} is missing: CI runs with ../shared beside the checkout")
+        pytest.skip(f"{TEI_RNG} is not there")
+    return etree.RelaxNG(etree.parse(str(TEI_RNG)))

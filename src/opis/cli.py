@@ -5,6 +5,12 @@ from __future__ import annotations
 import json
 import os
 import sys
+
+# natasha's small matrices gain nothing from BLAS threads, which only contend with our
+# own worker processes (measured: the same speed on one thread, half the CPU); set
+# before anything imports numpy, and only where the user has not chosen otherwise
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 from enum import Enum
 from pathlib import Path
 from typing import Optional

@@ -139,3 +139,44 @@ def test_facsimile_view_shows_image_beside_words_with_boxes(client):
     assert 'class="fx-tword fx-low" id="p0l1w1">Молотову</span>' in html
     assert 'data-for="p0l1w1" data-box="26.667,18.75,23.333,3.75"' in html
     assert client.get("/iiif/static/facsimile.js").status_code == 200
+
+
+def test_the_site_links_page_images_and_serves_the_source_with_its_type(scans, make_store):
+    from opis.web.app import create_app
+
+    public, _ = scans
+    store = make_store()
+    rid = ingest_paths([public / "folio_12.xml"], store).outcomes[0].record_id
+    site = TestClient(create_app(store.engine.url.render_as_string(hide_password=False)))
+    page = site.get(f"/documents/{rid}")
+    assert page.status_code == 200
+    assert f'href="/iiif/{rid}/facsimile"' in page.text and f"/iiif/{rid}/manifest.json" in page.text
+    assert site.get(f"/iiif/{rid}/manifest.json").status_code == 200
+    assert site.get(f"/documents/{rid}/source").headers["content-type"].startswith("application/xml")
+
+
+def test_scan_tei_has_page_breaks_and_validates(scans, make_store, tei_schema):
+    from lxml import etree
+
+    from opis.export.tei import tei_bytes
+
+    public, _ = scans
+    store = make_store()
+    rid = ingest_paths([public / "folio_12.xml"], store).outcomes[0].record_id
+    record = store.get_record(rid)
+    xml = etree.fromstring(tei_bytes(record))
+    pbs = xml.findall(".//{http://www.tei-c.org/ns/1.0}pb")
+    assert pbs and pbs[0].get("facs", "").startswith("urn:sha256:")
+    assert tei_schema.validate(xml), tei_schema.error_log
+
+
+def test_pages_survive_a_re_save_with_the_same_bytes(scans, make_store):
+    from opis.scan.store import load_pages
+
+    public, _ = scans
+    store = make_store()
+    rid = ingest_paths([public / "folio_12.xml"], store).outcomes[0].record_id
+    assert len(load_pages(store, rid)) == 1
+    record = store.get_record(rid)  # loaded without its pages, as an editor's tool would
+    assert store.save_record(record, replace=True) == "updated"
+    assert len(load_pages(store, rid)) == 1

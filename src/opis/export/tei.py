@@ -228,7 +228,7 @@ def document_marks(doc: Document) -> list[Mark]:
         if is_suspect(sp.kind, sp.attrs):
             marks.append(Mark(sp.start, sp.end, "suspect", GROUP_SUSPECT,
                               {"corr": suggestions_of(sp.attrs), "cert": cert_of(sp.attrs.get("confidence"))}, order=i))
-        elif sp.kind in ("gap", "note") and sp.start == sp.end:
+        elif sp.kind in ("gap", "note", "pb") and sp.start == sp.end:
             marks.append(Mark(sp.start, sp.end, sp.kind, GROUP_EDITORIAL, dict(sp.attrs), order=i))
         elif sp.start == sp.end:
             marks.append(Mark(sp.start, sp.end, "point:" + sp.kind, GROUP_EDITORIAL, order=i))
@@ -343,6 +343,9 @@ def _open(parent: etree._Element, m: Mark, registry: "Authorities") -> tuple[etr
             sub(el, "desc", str(a["text"]))
     elif kind == "note":
         el = sub(parent, "note", str(a.get("text", "")), type="editorial")
+    elif kind == "pb":  # a page of a scan: its image is kept by content hash
+        el = sub(parent, "pb", n=str(a.get("n", "")) or None,
+                 facs=f"urn:sha256:{a['facs']}" if a.get("facs") else None)
     elif kind.startswith("point:"):
         el = sub(parent, "anchor", type=kind.split(":", 1)[1])
     elif kind.startswith("other:"):

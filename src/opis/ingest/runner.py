@@ -143,10 +143,6 @@ def _save(store, job: _Job, built: Record | Outcome | tuple) -> Outcome:
     built, rows = built if isinstance(built, tuple) else (built, None)
     try:
         status = store.save_record(built, paragraphs_of=rows)
-        if built.pages and status != "unchanged":
-            from opis.scan.store import save_pages
-
-            save_pages(store, built)
     except Exception as exc:
         return Outcome(str(job.path), FAILED,
                        message=f"{job.path}: could not be stored ({type(exc).__name__}: {exc}); "

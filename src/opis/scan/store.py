@@ -1,7 +1,7 @@
 """Pages in the archive: rows of the `pages` table, images in `originals` by sha256.
 
-Written after `Store.save_record` (its own transaction), so a record's pages are replaced
-whenever its bytes are. Every reader here hides restricted records unless asked, as the
+Written by `Store.save_record` in the record's own transaction, so a record's pages are
+replaced whenever its bytes are, and never half-written. Every reader here hides restricted records unless asked, as the
 store does; page images are found only through their page, so an anonymous reader cannot
 reach a restricted record's images by hash.
 """
@@ -17,21 +17,27 @@ from opis.store.repository import visible
 from opis.store.schema import originals, pages, records
 
 
+def write_pages(conn, record: Record, now: datetime) -> None:
+    """Replace a record's pages inside the caller's transaction (`Store.save_record`
+    calls this, so a record and its pages are written together or not at all)."""
+    conn.execute(delete(pages).where(pages.c.record_id == record.id))
+    for page in record.pages:
+        sha = None
+        if page.image:
+            sha = page.image_sha256
+            if conn.execute(select(originals.c.sha256).where(originals.c.sha256 == sha)).first() is None:
+                conn.execute(insert(originals).values(sha256=sha, bytes=page.image, size=len(page.image),
+                                                      created_at=now))
+        conn.execute(insert(pages).values(
+            record_id=record.id, seq=page.seq, start=page.start, end=page.end, width=page.width,
+            height=page.height, image_sha256=sha, media_type=page.media_type or "", method=page.method,
+            language=page.language, label=page.label, zones=[z.to_json() for z in page.zones]))
+
+
 def save_pages(store, record: Record) -> None:
-    now = datetime.now(timezone.utc)
+    """Replace a record's pages in a transaction of their own."""
     with store.engine.begin() as conn:
-        conn.execute(delete(pages).where(pages.c.record_id == record.id))
-        for page in record.pages:
-            sha = None
-            if page.image:
-                sha = page.image_sha256
-                if conn.execute(select(originals.c.sha256).where(originals.c.sha256 == sha)).first() is None:
-                    conn.execute(insert(originals).values(sha256=sha, bytes=page.image, size=len(page.image),
-                                                          created_at=now))
-            conn.execute(insert(pages).values(
-                record_id=record.id, seq=page.seq, start=page.start, end=page.end, width=page.width,
-                height=page.height, image_sha256=sha, media_type=page.media_type or "", method=page.method,
-                language=page.language, label=page.label, zones=[z.to_json() for z in page.zones]))
+        write_pages(conn, record, datetime.now(timezone.utc))
 
 
 def load_pages(store, record_id: str, *, include_restricted: bool = False,

@@ -319,6 +319,8 @@ def create_app(db_url: str) -> FastAPI:
                 "documents": [{"number": d.seq + 1, "url": doc_url(record.id, d.seq),
                                "title": document_facts(d, record)["title"]} for d in record.documents],
                 "source_url": f"/documents/{quote(record.id)}/source",
+                "facsimile_url": (f"/iiif/{quote(record.id)}/facsimile" if has_pages(store, record.id) else None),
+                "manifest_url": (f"/iiif/{quote(record.id)}/manifest.json" if has_pages(store, record.id) else None),
             },
             "citation": {
                 "text": citations.chicago_note(record, doc, url),
@@ -487,8 +489,11 @@ def create_app(db_url: str) -> FastAPI:
              response_class=Response, responses=not_found)
     def document_source(record_id: str) -> Response:
         record = get_record(record_id)
-        charset = record.encoding if record.encoding and record.encoding.lower() != "binary" else "utf-8"
-        return Response(record.original, media_type=f"text/plain; charset={charset}",
+        if record.encoding and record.encoding.lower() == "binary":  # a scan or an HTR file
+            media_type = source_media_type(record.original)
+        else:
+            media_type = f"text/plain; charset={record.encoding or 'utf-8'}"
+        return Response(record.original, media_type=media_type,
                         headers={"Content-Disposition": f'inline; filename="{record.source_name.split("/")[-1]}"'})
 
     @app.get("/documents/{record_id}/tei.xml", tags=["downloads"], summary="The record as TEI P5 XML",
@@ -576,7 +581,32 @@ def create_app(db_url: str) -> FastAPI:
     else:
         # XML for harvesters, not part of the JSON API (and its GET+POST route shares one operationId)
         app.include_router(oai_router(lambda: store), include_in_schema=False)
+    from opis.web.iiif import iiif_router
+
+    # IIIF manifests and page images for viewers such as Mirador (scans only)
+    app.include_router(iiif_router(lambda: store), include_in_schema=False)
     return app
+
+
+_MEDIA = [(b"%PDF", "application/pdf"), (b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
+          (b"II*\x00", "image/tiff"), (b"MM\x00*", "image/tiff"), (b"<?xml", "application/xml"),
+          (b"<", "application/xml")]
+
+
+def has_pages(store: Store, record_id: str) -> bool:
+    """Whether a (visible) record has page images to show beside its text."""
+    from sqlalchemy import select
+
+    from opis.store.schema import pages
+
+    with store.engine.connect() as conn:
+        return conn.execute(select(pages.c.seq).where(pages.c.record_id == record_id).limit(1)).first() is not None
+
+
+def source_media_type(data: bytes) -> str:
+    """The type of a binary source by its first bytes (never sniffed by the browser)."""
+    head = data.lstrip()[:8]
+    return next((t for magic, t in _MEDIA if head.startswith(magic)), "application/octet-stream")
 
 
 def authority_entry(authority_id: str | None) -> dict[str, Any] | None:
