@@ -68,6 +68,14 @@ def test_latin_name_finds_cyrillic_text(client, archive):
     assert archive.seed001 in [h["record_id"] for h in data["hits"]]
 
 
+def test_historians_romanisation_finds_cyrillic_text_through_the_authority(client, archive):
+    # "Kim Il Sung" is no transliteration of "Ким Ир Сен": only the authority file links them
+    data = client.get("/search.json", params={"q": "Kim Il Sung"}).json()
+    assert archive.seed001 in [h["record_id"] for h in data["hits"]]
+    people = {f["value"]: f["count"] for f in data["facets"]["person"]}
+    assert people.get("Ким Ир Сен") == data["total"]  # facets counted with the same expansion
+
+
 def test_hits_have_the_titles_of_their_document_pages(client, archive):
     hits = client.get("/search.json", params={"collection": "default", "sort": "date"}).json()["hits"]
     for h in hits[:12]:

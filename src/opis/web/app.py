@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from opis.export.record_json import document_to_json, record_title
 from opis.model import DIPLOMATIC, READING, Record
 from opis.search.engine import facets as search_facets
-from opis.search.engine import search as run_search
+from opis.search.service import default_expander, run_search
 from opis.search.query import QueryError
 from opis.store.repository import Store
 from opis.export import citations
@@ -211,7 +211,9 @@ def create_app(db_url: str) -> FastAPI:
         try:
             results = run_search(store, query, limit=PER_PAGE, offset=(page_no - 1) * PER_PAGE,
                                  include_restricted=False, filters=data["filters"], sort=sort)
-            fac = search_facets(store, query, data["filters"], include_restricted=False)
+            # the same Latin-name expansion as the results, so facet counts match the list
+            fac = search_facets(store, query, data["filters"], include_restricted=False,
+                                expand=default_expander())
         except QueryError as exc:
             data["error"] = str(exc)
             return data, 400
