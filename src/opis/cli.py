@@ -69,10 +69,15 @@ def ingest(
 ) -> None:
     """Add transcriptions and published records to the archive (re-ingest is idempotent)."""
     from opis.ingest.runner import FAILED, ingest_paths
-    from opis.pipeline import available_steps
+    from opis.pipeline import DEFAULT_STEPS
 
     store = open_store(db)
-    steps = [s for s in available_steps() if s not in skip]
+    unknown = sorted(set(skip) - set(DEFAULT_STEPS))
+    if unknown:
+        err.print(f"[red]error[/red] unknown step {', '.join(unknown)}: --skip takes "
+                  f"{', '.join(DEFAULT_STEPS)}", highlight=False)
+        raise typer.Exit(2)
+    steps = [s for s in DEFAULT_STEPS if s not in skip]
     visibility = "restricted" if restricted else "public"
     if fmt is Fmt.json:
         summary = ingest_paths(paths, store, collection, steps, visibility, workers=workers)

@@ -53,16 +53,7 @@ def extract_metadata(record: Record) -> None:
 DEFAULT_STEPS = ("entities", "suspects", "metadata")
 
 
-def available_steps(names: Iterable[str] = DEFAULT_STEPS) -> list[str]:
-    """The steps whose modules are importable (extraction modules land one by one)."""
-    import importlib.util
-
-    modules = {"entities": "opis.entities.ner", "suspects": "opis.entities.suspects",
-               "metadata": "opis.extract.pipeline"}
-    return [n for n in names if importlib.util.find_spec(modules.get(n, "opis")) is not None]
-
-
 def enrich_record(record: Record, steps: Iterable[str] | None = None) -> Record:
-    for name in steps if steps is not None else available_steps():
+    for name in steps if steps is not None else DEFAULT_STEPS:
         STEPS[name](record)
     return record

@@ -19,13 +19,9 @@ def record_title(record: Record) -> str:
 
 
 def document_to_json(doc: Document) -> dict[str, Any]:
-    try:
-        from opis.extract.pipeline import document_summary
-    except ModuleNotFoundError:
-        summary: dict[str, Any] = {"title": {"en": None, "ru": None}}
-    else:
-        summary = document_summary(doc)
-    summary = dict(summary)
+    from opis.extract.pipeline import document_summary
+
+    summary = dict(document_summary(doc))
     summary.setdefault("values", [v.to_json() for v in doc.values])
     summary.update(
         seq=doc.seq,

@@ -27,10 +27,8 @@ def script_language(text: str) -> str | None:
 
 
 def _split(body: str) -> list[tuple[int, int]]:
-    try:
-        from opis.extract.split import split_documents
-    except ModuleNotFoundError:  # the splitter is optional until metadata extraction lands
-        return [(0, len(body))]
+    from opis.extract.split import split_documents
+
     spans = split_documents(body)
     return spans or [(0, len(body))]
 

@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 from opis.ingest.build import record_from_source
 from opis.ingest.sources import SourceError, count_source_paths, iter_source_paths, read_source
 from opis.model import Record, record_id
-from opis.pipeline import available_steps, enrich_record
+from opis.pipeline import DEFAULT_STEPS, enrich_record
 from opis.translate.pairing import source_fingerprint
 
 ADDED, UPDATED, UNCHANGED, FAILED = "added", "updated", "unchanged", "failed"
@@ -163,7 +163,7 @@ def ingest_one(path: Path, root: Path | None, store, collection: str = "default"
     """Ingest one file; every problem becomes a FAILED outcome, never an exception."""
     name = str(path.relative_to(root)) if root is not None else Path(path).name
     job = _Job(Path(path), root, collection,
-               tuple(steps) if steps is not None else tuple(available_steps()), visibility,
+               tuple(steps) if steps is not None else DEFAULT_STEPS, visibility,
                _current_sha256(store, record_id(collection, name)))
     return _save(store, job, _build(job))
 
@@ -185,7 +185,7 @@ def ingest_paths(paths: Iterable[Path], store, collection: str = "default",
                  on_file: Callable[[Outcome, int, int], None] | None = None,
                  workers: int = 1) -> Summary:
     paths = [Path(p) for p in paths]
-    steps = tuple(steps) if steps is not None else tuple(available_steps())
+    steps = tuple(steps) if steps is not None else DEFAULT_STEPS
     total = count_source_paths(paths)
     summary = Summary()
     jobs = _jobs(paths, store, collection, steps, visibility)

@@ -25,6 +25,7 @@ kept as literal text, so nothing a transcriber typed is ever lost.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -107,15 +108,12 @@ def _tokenize(text: str) -> list[_Token]:
     return tokens
 
 
-_first_line = 1
-
-
-def _line_of(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + _first_line
-
-
-def _pair(tokens: list[_Token], text: str, warnings: list[str]) -> None:
+def _pair(tokens: list[_Token], text: str, warnings: list[str], first_line: int = 1) -> None:
     """Match openers with closers inside one paragraph; leave the rest unpaired."""
+
+    def _line_of(text: str, pos: int) -> int:
+        return text.count("\n", 0, pos) + first_line
+
     stack: list[int] = []
     toggles: dict[str, int] = {}
 
@@ -178,9 +176,9 @@ class _Builder:
         return OffsetMap(self.runs, origin=self.base)
 
 
-def _diplomatic(text: str, base: int, warnings: list[str]) -> Layer:
+def _diplomatic(text: str, base: int, warnings: list[str], first_line: int = 1) -> Layer:
     tokens = _tokenize(text)
-    _pair(tokens, text, warnings)
+    _pair(tokens, text, warnings, first_line)
     out = _Builder(base)
     spans: list[Span] = []
     open_spans: dict[int, int] = {}  # opener token index -> span start in output
@@ -265,16 +263,14 @@ def _carry_spans(dip: Layer, reading: Layer) -> list[Span]:
 
 def _inverse(m: OffsetMap):
     """Parent offset → child offset, for parents positions that survive."""
-    runs = m.runs
+    runs = m.runs  # deletions only: parent offsets rise with child offsets
+    ends = [r.parent + r.length for r in runs]
 
     def to_child(p: int) -> int:
-        best = 0
-        for r in runs:
-            if r.parent <= p <= r.parent + r.length:
-                return r.child + (p - r.parent)
-            if r.parent + r.length <= p:
-                best = r.child + r.length
-        return best
+        i = bisect.bisect_left(ends, p)  # the first run ending at or after p
+        if i < len(runs) and runs[i].parent <= p:
+            return runs[i].child + (p - runs[i].parent)
+        return runs[i - 1].child + runs[i - 1].length if i > 0 else 0  # p was deleted
 
     return to_child
 
@@ -286,8 +282,6 @@ def parse_markup(text: str, base: int = 0, first_line: int = 1) -> Parsed:
     diplomatic layer's map points straight into the source file; `first_line` is the
     source line `text` starts on, so warnings name lines of the file.
     """
-    global _first_line
-    _first_line = first_line
     warnings: list[str] = []
-    dip = _diplomatic(text, base, warnings)
+    dip = _diplomatic(text, base, warnings, first_line)
     return Parsed(dip, _reading(dip), warnings)

@@ -3,19 +3,14 @@ JSON shape of results that both print."""
 
 from __future__ import annotations
 
-import importlib.util
-from functools import lru_cache
 from typing import Any
 
 from opis.search.engine import Hit, SearchResults, render_snippet, search
 from opis.search.query import Expander
 
 
-@lru_cache(maxsize=1)
-def default_expander() -> Expander | None:
-    """Latin-script names → Cyrillic forms through the authority file, when it is there."""
-    if importlib.util.find_spec("opis.entities.search_expand") is None:
-        return None
+def default_expander() -> Expander:
+    """Latin-script names → Cyrillic forms through the authority file."""
     from opis.entities.search_expand import expand_latin
 
     return expand_latin
