@@ -269,6 +269,13 @@ class Document:
     def all(self, field_name: str) -> list[Value]:
         return [v for v in self.values if v.field == field_name]
 
+    def shown(self, field_name: str) -> list[Value]:
+        """The values to show for a field: an editor's, when there are any, replace
+        the machine's (several authors corrected to one show one)."""
+        found = self.all(field_name)
+        human = [v for v in found if v.origin == "human"]
+        return human or found
+
 
 @dataclass(slots=True)
 class Zone:
@@ -338,6 +345,7 @@ class Record:
     collection: str = "default"
     source_path: str | None = None
     pages: list[Page] = field(default_factory=list)  # scans only; empty for transcriptions
+    embargo_until: str | None = None  # YYYY-MM-DD: hidden from readers until that day
 
     @property
     def sha256(self) -> str:

@@ -68,7 +68,7 @@ from opis.search.query import (
     marks,
     parse,
 )
-from opis.model import PUBLIC, VISIBILITIES
+
 from opis.store.repository import Store, visible
 from opis.store.schema import documents, layers, mentions, paragraphs, records
 
@@ -319,16 +319,17 @@ def _combine(parts: list[Select], need_all: bool) -> Select:
     return stmt.having(func.count() == len(parts)) if need_all else stmt
 
 
-def _hidden_documents() -> Select:
-    """Ids of documents of records an anonymous reader may not see. Written as the few
-    hidden ones (through the visibility index) rather than a visibility test on every
-    matching document, which would read a fat `records` row per hit; the store accepts
-    only the values of VISIBILITIES, so every one but PUBLIC is hidden."""
-    hidden = [v for v in VISIBILITIES if v != PUBLIC]
+def _hidden_documents(include_restricted: bool = False) -> Select:
+    """Ids of documents of records this viewer may not see (restricted, embargoed,
+    deleted, or in a hidden collection). Written as the few hidden ones, found through
+    the covering index `ix_records_access`, rather than a visibility test on every
+    matching document, which would read a fat `records` row per hit."""
+    from opis.access.policy import hidden
+
     return (
         select(documents.c.id)
         .join(records, records.c.id == documents.c.record_id)
-        .where(records.c.visibility.in_(hidden))
+        .where(hidden(include_restricted))
     )
 
 
@@ -349,8 +350,7 @@ def _matches(
     wanted = filter_conditions(filters, True)[1:]  # the filters, without visibility
     if _as_list((filters or {}).get("collection")):  # the one filter on `records`
         source = source.join(records, records.c.id == documents.c.record_id)
-    if not include_restricted:
-        wanted.append(found.c.document_id.not_in(_hidden_documents()))
+    wanted.append(found.c.document_id.not_in(_hidden_documents(include_restricted)))
     stmt = select(found.c.document_id, found.c.score).select_from(source).where(*wanted)
     return stmt, found.c.score
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from sqlalchemy import (
-    ColumnElement,
     Engine,
     create_engine,
     delete,
@@ -21,13 +20,13 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    true,
     update,
 )
 from sqlalchemy.engine import Connection
 
+from opis.access.policy import visible  # noqa: F401  (re-exported: the store's readers use it)
 from opis.model import (
-    PUBLIC,
+    RESTRICTED,
     VISIBILITIES,
     Document,
     Layer,
@@ -61,11 +60,6 @@ def database_url(url_or_path: str | Path) -> str:
     if "://" in s:
         return s
     return f"sqlite:///{Path(s).expanduser().resolve()}"
-
-
-def visible(include_restricted: bool) -> ColumnElement[bool]:
-    """The condition on `records` that hides restricted records from anonymous readers."""
-    return true() if include_restricted else records.c.visibility == PUBLIC
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -133,55 +127,87 @@ class Store:
         # paragraphs are analysed before the transaction so the write lock is held briefly;
         # parallel ingest analyses them in its workers and passes them in
         rows = paragraphs_of if paragraphs_of is not None else paragraph_rows(record)
-        prepared = list(zip(record.documents, rows))
         now = datetime.now(timezone.utc)
         with self.engine.begin() as conn:
-            old = conn.execute(select(records.c.sha256, records.c.meta).where(records.c.id == rid)).first()
-            old_sha = old.sha256 if old is not None else None
-            # same bytes and same translation files beside them: nothing to write
-            if (not replace and old is not None
-                    and fingerprint(old.sha256, old.meta) == fingerprint(sha, record.metadata)):
-                return UNCHANGED
-            if conn.execute(select(originals.c.sha256).where(originals.c.sha256 == sha)).first() is None:
-                conn.execute(
-                    insert(originals).values(
-                        sha256=sha, bytes=record.original, size=len(record.original), created_at=now
-                    )
-                )
-            row = _record_row(record)
-            if old_sha is None:
-                conn.execute(insert(records).values(id=rid, created_at=now, updated_at=now, **row))
-            else:
-                doc_ids = select(documents.c.id).where(documents.c.record_id == rid)
-                # explicit deletes, children first, so no database needs cascade support
-                for table in (paragraphs, mentions, values, layers):
-                    conn.execute(delete(table).where(table.c.document_id.in_(doc_ids)))
-                conn.execute(delete(documents).where(documents.c.record_id == rid))
-                conn.execute(update(records).where(records.c.id == rid).values(updated_at=now, **row))
-            seen = select(record_versions.c.sha256).where(
-                record_versions.c.record_id == rid, record_versions.c.sha256 == sha
-            )
-            if conn.execute(seen).first() is None:  # bytes may come back to an old version
-                conn.execute(insert(record_versions).values(record_id=rid, sha256=sha, saved_at=now))
-            for doc, para_rows in prepared:
-                _insert_document(conn, rid, doc, para_rows, now)
-            # new bytes bring their own pages (or none); a record re-saved with the same bytes
-            # and no pages loaded (a translation added, say) keeps the pages it has
-            if record.pages or (old_sha is not None and old_sha != sha):
-                from opis.scan.store import write_pages  # scans: page rows and images
+            outcome = self.save_in(conn, record, rows, replace=replace, now=now)
+            if outcome != UNCHANGED and not replace:  # ingest: the history starts here
+                from opis.review.service import MACHINE, append_event
 
-                write_pages(conn, record, now)
+                append_event(conn, MACHINE, "ingest" if outcome == ADDED else "update", record.id, "source",
+                             None, {"sha256": record.sha256, "documents": len(record.documents)}, at=now)
+            return outcome
+
+    def save_in(self, conn: Connection, record: Record, rows: list[list[dict[str, Any]]], *,
+                replace: bool = False, now: datetime | None = None) -> str:
+        """`save_record` inside a transaction the caller holds (the review service saves
+        a record and its history event together). Editors' decisions in the store are laid
+        over the record before it is written; its access is never loosened by a save (a
+        record an editor restricted stays restricted when its file is ingested again)."""
+        from opis.review.service import stored_decisions
+
+        rid, sha = record.id, record.sha256
+        now = now or datetime.now(timezone.utc)
+        old = conn.execute(select(records.c.sha256, records.c.meta, records.c.visibility,
+                                  records.c.embargo_until).where(records.c.id == rid)).first()
+        old_sha = old.sha256 if old is not None else None
+        # same bytes and same translation files beside them: nothing to write
+        if (not replace and old is not None
+                and fingerprint(old.sha256, old.meta) == fingerprint(sha, record.metadata)):
+            return UNCHANGED
+        if old is not None:
+            if old.visibility == RESTRICTED:
+                record.visibility = RESTRICTED
+            if old.embargo_until and (record.embargo_until or "") < old.embargo_until:
+                record.embargo_until = old.embargo_until
+        decisions, merges = stored_decisions(conn, record)
+        if decisions or merges:
+            from opis.review.corrections import apply_corrections
+
+            apply_corrections(record, decisions, merges)
+        prepared = list(zip(record.documents, rows))
+        if conn.execute(select(originals.c.sha256).where(originals.c.sha256 == sha)).first() is None:
+            conn.execute(
+                insert(originals).values(
+                    sha256=sha, bytes=record.original, size=len(record.original), created_at=now
+                )
+            )
+        row = _record_row(record)
+        if old_sha is None:
+            conn.execute(insert(records).values(id=rid, created_at=now, updated_at=now, **row))
+        else:
+            doc_ids = select(documents.c.id).where(documents.c.record_id == rid)
+            # explicit deletes, children first, so no database needs cascade support
+            for table in (paragraphs, mentions, values, layers):
+                conn.execute(delete(table).where(table.c.document_id.in_(doc_ids)))
+            conn.execute(delete(documents).where(documents.c.record_id == rid))
+            conn.execute(update(records).where(records.c.id == rid).values(updated_at=now, **row))
+        seen = select(record_versions.c.sha256).where(
+            record_versions.c.record_id == rid, record_versions.c.sha256 == sha
+        )
+        if conn.execute(seen).first() is None:  # bytes may come back to an old version
+            conn.execute(insert(record_versions).values(record_id=rid, sha256=sha, saved_at=now))
+        for doc, para_rows in prepared:
+            _insert_document(conn, rid, doc, para_rows, now)
+        # new bytes bring their own pages (or none); a record re-saved with the same bytes
+        # and no pages loaded (a translation added, say) keeps the pages it has
+        if record.pages or (old_sha is not None and old_sha != sha):
+            from opis.scan.store import write_pages  # scans: page rows and images
+
+            write_pages(conn, record, now)
         return ADDED if old_sha is None else UPDATED
 
     # --- reading -------------------------------------------------------------------------
 
-    def get_record(self, record_id: str, *, include_restricted: bool = False) -> Record:
-        """The full record, originals included; KeyError if absent or not visible."""
+    def get_record(self, record_id: str, *, include_restricted: bool = False,
+                   include_deleted: bool = False) -> Record:
+        """The full record, originals included; KeyError if absent or not visible
+        (`include_deleted`: also a deleted one, for the editors who may restore it)."""
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(records, originals.c.bytes)
                 .join(originals, originals.c.sha256 == records.c.sha256)
-                .where(records.c.id == record_id, visible(include_restricted))
+                .where(records.c.id == record_id,
+                       records.c.id.is_not(None) if include_deleted else visible(include_restricted))
             ).mappings().first()
             if row is None:
                 raise KeyError(record_id)
@@ -254,6 +280,7 @@ def _record_row(record: Record) -> dict[str, Any]:
         "text": record.text,
         "meta": record.metadata,
         "visibility": record.visibility,
+        "embargo_until": record.embargo_until,
         "warnings": list(record.warnings),
     }
 
@@ -372,6 +399,7 @@ def _load_record(conn: Connection, row: Any) -> Record:
         visibility=row["visibility"],
         collection=row["collection"],
         source_path=row["source_path"],
+        embargo_until=row.get("embargo_until"),
     )
     doc_rows = conn.execute(
         select(documents).where(documents.c.record_id == row["id"]).order_by(documents.c.seq)

@@ -51,6 +51,15 @@ records = Table(
     Column("warnings", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # access and review (migration 0006): hidden from readers until this ISO date; hidden
+    # from everyone once deleted (an admin may purge later); when an editor signed it off
+    Column("embargo_until", String(10)),
+    Column("deleted_at", DateTime(timezone=True)),
+    Column("reviewed_at", DateTime(timezone=True)),
+    Column("reviewed_by", String(100)),
+    # every column the reader's visibility test reads, so the few hidden records are
+    # found in the index without reading the (fat) record rows
+    Index("ix_records_access", "visibility", "deleted_at", "embargo_until", "collection", "id"),
 )
 
 # Every version of a record's bytes ever saved, so an older transcription stays citable.
@@ -170,4 +179,104 @@ pages = Table(
     Column("language", String(10)),
     Column("label", String(50)),
     Column("zones", JSON, nullable=False),
+)
+
+
+# --- access, review and history (migration 0006) ------------------------------------------
+
+# A collection's own visibility: its records are hidden from readers when the collection
+# is restricted or under embargo, whatever the records say.
+collections = Table(
+    "collections",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("visibility", String(20), nullable=False),
+    Column("embargo_until", String(10)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),  # reader | editor | admin
+    Column("password_hash", Text, nullable=False),  # argon2id, with its own salt and parameters
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
+)
+
+# Tokens for scripts: only a SHA-256 of the token is kept, so the table leaks nothing usable.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(200)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+# Failed logins per account name (hashed, whether or not the account exists), for throttling.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("last_at", DateTime(timezone=True), nullable=False),
+)
+
+# Site-wide settings, such as the key that signs session cookies (made on first use, so
+# every server process on one database signs alike).
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# The history: one row per change, never updated or deleted (triggers refuse it). No
+# foreign key to records: the history of a purged record stays.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(50), nullable=False),
+    Column("record_id", String(64), index=True),
+    Column("target", Text),
+    Column("old", JSON),
+    Column("new", JSON),
+)
+
+# Editors' decisions in force, kept apart from what the machine extracted and applied on
+# top of it whenever a record is saved, so re-running extraction never overwrites them.
+# kind: field (key = field name), mention (key = "layer:start-end"), suspect (key = "start-end").
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("key", String(300), nullable=False),
+    Column("value", JSON),
+    Column("actor", String(100), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("record_id", "seq", "kind", "key"),
+)
+
+# Entities merged by an editor: every mention of (type, name) is shown as the target.
+entity_merges = Table(
+    "entity_merges",
+    metadata,
+    Column("type", String(10), primary_key=True),
+    Column("name", String(300), primary_key=True),
+    Column("into_name", String(300), nullable=False),
+    Column("into_authority_id", String(100)),
+    Column("into_en", Text),
+    Column("actor", String(100), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
 )

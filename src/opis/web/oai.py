@@ -33,7 +33,8 @@ from sqlalchemy import and_, func, or_, select
 
 from opis.export.record_json import record_title
 from opis.export.tei import record_to_tei
-from opis.model import PUBLIC, Record
+from opis.access.policy import reader_may_see
+from opis.model import Record
 from opis.store.schema import records
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -308,14 +309,14 @@ class Handler:
         rid = self.record_id(identifier)
         with self.store.engine.connect() as conn:
             row = conn.execute(select(records.c.id, records.c.collection, records.c.updated_at)
-                               .where(records.c.id == rid, records.c.visibility == PUBLIC)).first()
+                               .where(records.c.id == rid, reader_may_see())).first()
         if row is None:
             raise OAIError("idDoesNotExist", f"no item {identifier!r} in this repository")
         return row
 
     def collections(self) -> dict[str, str]:
         with self.store.engine.connect() as conn:
-            names = conn.execute(select(records.c.collection).where(records.c.visibility == PUBLIC)
+            names = conn.execute(select(records.c.collection).where(reader_may_see())
                                  .group_by(records.c.collection).order_by(records.c.collection)).scalars()
             return {set_spec(n): n for n in names}
 
@@ -343,7 +344,7 @@ class Handler:
     def Identify(self, args: dict[str, str], body: etree._Element) -> None:
         with self.store.engine.connect() as conn:
             earliest = conn.execute(select(func.min(records.c.updated_at))
-                                    .where(records.c.visibility == PUBLIC)).scalar()
+                                    .where(reader_may_see())).scalar()
         for name, value in (
             ("repositoryName", self.config.repository_name),
             ("baseURL", self.base_url),
@@ -420,7 +421,7 @@ class Handler:
 
     def _list(self, verb: str, args: dict[str, str], body: etree._Element) -> None:
         state = self._state(verb, args)
-        cond = [records.c.visibility == PUBLIC]
+        cond = [reader_may_see()]
         if state.get("set") is not None:
             cond.append(records.c.collection == state["set"])
         if state.get("from"):

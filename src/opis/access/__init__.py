@@ -1,0 +1,1 @@
+"""Who may see and change what: visibility rules, accounts, roles and API tokens."""

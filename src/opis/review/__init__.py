@@ -1,0 +1,1 @@
+"""Editors' review: corrections kept apart from extraction, the history, the review queue."""
