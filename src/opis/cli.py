@@ -350,6 +350,261 @@ def db_upgrade(db: Optional[str] = DbOption) -> None:
     console.print(f"schema {before or 'empty'} → {after}", highlight=False)
 
 
+# --- accounts, access and review ---------------------------------------------------------
+
+user_app = typer.Typer(help="Accounts of editors and admins (readers need none).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def _cli_viewer():
+    """Whoever runs the command line can open the database file, so acts as an admin;
+    the history names them by their login."""
+    import getpass
+
+    from opis.access.policy import ADMIN, Viewer
+
+    try:
+        who = getpass.getuser()
+    except Exception:  # no login name (some containers)
+        who = "unknown"
+    return Viewer(f"cli:{who}", ADMIN)
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if os.environ.get("OPIS_PASSWORD"):
+        return os.environ["OPIS_PASSWORD"]
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error[/red] {message}", highlight=False)
+    raise typer.Exit(1)
+
+
+PasswordStdin = typer.Option(False, "--password-stdin", help="Read the password from the first line of "
+                             "standard input (else $OPIS_PASSWORD, else a prompt).")
+
+
+@user_app.command("add")
+def user_add(
+    name: str = typer.Argument(..., help="User name (no spaces)."),
+    role: str = typer.Option("editor", "--role", help="reader, editor or admin."),
+    password_stdin: bool = PasswordStdin,
+    db: Optional[str] = DbOption,
+) -> None:
+    """Create an account (the password is hashed with argon2; never stored as typed)."""
+    from opis.access.accounts import AccountError, create_user
+
+    with open_store(db) as store:
+        try:
+            user = create_user(store, name, role, _read_password(password_stdin))
+        except AccountError as exc:
+            _fail(str(exc))
+    console.print(f"user {user.name} added as {user.role}", highlight=False)
+
+
+@user_app.command("list")
+def user_list(db: Optional[str] = DbOption) -> None:
+    """Accounts and their roles."""
+    from opis.access.accounts import list_users
+
+    with open_store(db) as store:
+        for u in list_users(store):
+            state = " (disabled)" if u["disabled_at"] else ""
+            console.print(f"{u['name']}\t{u['role']}{state}", highlight=False)
+
+
+@user_app.command("password")
+def user_password(name: str, password_stdin: bool = PasswordStdin, db: Optional[str] = DbOption) -> None:
+    """Set a new password."""
+    from opis.access.accounts import AccountError, set_password
+
+    with open_store(db) as store:
+        try:
+            set_password(store, name, _read_password(password_stdin))
+        except AccountError as exc:
+            _fail(str(exc))
+    console.print(f"password of {name} changed", highlight=False)
+
+
+@user_app.command("role")
+def user_role(name: str, role: str, db: Optional[str] = DbOption) -> None:
+    """Change an account's role."""
+    from opis.access.accounts import AccountError, set_role
+
+    with open_store(db) as store:
+        try:
+            set_role(store, name, role)
+        except AccountError as exc:
+            _fail(str(exc))
+    console.print(f"{name} is now {role}", highlight=False)
+
+
+@user_app.command("disable")
+def user_disable(name: str, db: Optional[str] = DbOption) -> None:
+    """Disable an account (kept, since the history names it); its tokens stop working."""
+    from opis.access.accounts import AccountError, disable_user
+
+    with open_store(db) as store:
+        try:
+            disable_user(store, name)
+        except AccountError as exc:
+            _fail(str(exc))
+    console.print(f"{name} disabled", highlight=False)
+
+
+@user_app.command("token")
+def user_token(
+    name: str,
+    label: Optional[str] = typer.Option(None, help="What the token is for."),
+    revoke: bool = typer.Option(False, "--revoke", help="Revoke every token of this user instead."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Make an API token for scripts (shown once; send it as `Authorization: Bearer …`)."""
+    from opis.access.accounts import AccountError, create_token, revoke_tokens
+
+    with open_store(db) as store:
+        try:
+            if revoke:
+                console.print(f"{revoke_tokens(store, name)} token(s) revoked", highlight=False)
+                return
+            sys.stdout.write(create_token(store, name, label) + "\n")
+        except AccountError as exc:
+            _fail(str(exc))
+
+
+@app.command("access")
+def access(
+    target: str = typer.Argument(..., help="A record id, or a collection name with --collection."),
+    visibility: str = typer.Option(..., "--visibility", help="public or restricted."),
+    embargo: Optional[str] = typer.Option(None, "--embargo", help="Hidden from readers until this day "
+                                          "(YYYY-MM-DD); omit for none."),
+    collection: bool = typer.Option(False, "--collection", help="TARGET is a collection."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Set who may see a record or a whole collection (recorded in the history)."""
+    from opis.review import service
+
+    with open_store(db) as store:
+        try:
+            if collection:
+                service.set_collection_access(store, _cli_viewer(), target, visibility, embargo)
+            else:
+                service.set_access(store, _cli_viewer(), target, visibility, embargo)
+        except KeyError:
+            _fail(f"no record {target} (run `opis show` to find ids)")
+        except ValueError as exc:
+            _fail(str(exc))
+    what = f"collection {target}" if collection else f"record {target}"
+    console.print(f"{what}: {visibility}" + (f", embargoed until {embargo}" if embargo else ""), highlight=False)
+
+
+@app.command("history")
+def history_cmd(record_id: str, fmt: Fmt = FormatOption, db: Optional[str] = DbOption) -> None:
+    """Every change to a record: who, when, what, old and new."""
+    from opis.review.service import history
+
+    with open_store(db) as store:
+        events = history(store, record_id)
+    if not events:
+        _fail(f"no history for {record_id}")
+    if fmt is Fmt.json:
+        _dump([{**e, "at": e["at"].isoformat()} for e in events])
+        return
+    for e in events:
+        console.print(f"{e['at']:%Y-%m-%d %H:%M} {e['actor']} {e['action']} {e['target'] or ''}: "
+                      f"{json.dumps(e['old'], ensure_ascii=False)} → {json.dumps(e['new'], ensure_ascii=False)}",
+                      highlight=False)
+
+
+@app.command("correct")
+def correct(
+    record_id: str,
+    number: int = typer.Argument(..., help="Document number in the record, from 1."),
+    field: str = typer.Argument(..., help="date, doc_type, classification, author, recipient, …"),
+    value: str = typer.Argument(..., help="The right value (names separated by ';'; empty: none)."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Correct an extracted field; the machine's value stays stored beside it."""
+    from opis.review.corrections import CorrectionError
+    from opis.review.service import correct_field
+
+    with open_store(db) as store:
+        try:
+            ev = correct_field(store, _cli_viewer(), record_id, number, field, value)
+        except KeyError:
+            _fail(f"no document {number} in record {record_id}")
+        except CorrectionError as exc:
+            _fail(str(exc))
+    console.print(f"{field}: {json.dumps(ev['old']['values'], ensure_ascii=False)} → "
+                  f"{json.dumps(ev['new']['values'], ensure_ascii=False)}", highlight=False)
+
+
+@app.command("reextract")
+def reextract(record_ids: list[str] = typer.Argument(..., help="Record ids."), db: Optional[str] = DbOption) -> None:
+    """Read and extract stored records again from their bytes; editors' corrections stand."""
+    from opis.review.service import rerun_extraction
+
+    with open_store(db) as store:
+        for rid in record_ids:
+            try:
+                out = rerun_extraction(store, _cli_viewer(), rid)
+            except KeyError:
+                err.print(f"[red]error[/red] no record {rid}", highlight=False)
+                continue
+            console.print(f"{rid}: {out['documents']} document(s) extracted again", highlight=False)
+
+
+@app.command("delete")
+def delete_cmd(record_id: str, undo: bool = typer.Option(False, "--undo", help="Bring it back."),
+               db: Optional[str] = DbOption) -> None:
+    """Hide a record from everyone (nothing is removed; `opis purge` removes)."""
+    from opis.review.service import delete_record
+
+    with open_store(db) as store:
+        try:
+            delete_record(store, _cli_viewer(), record_id, deleted=not undo)
+        except KeyError:
+            _fail(f"no record {record_id}")
+    console.print(f"{record_id} {'restored' if undo else 'deleted (hidden)'}", highlight=False)
+
+
+@app.command("purge")
+def purge(record_id: str, confirm: str = typer.Option(..., "--confirm", help="The record id again."),
+          db: Optional[str] = DbOption) -> None:
+    """Remove a deleted record for good (its history stays)."""
+    from opis.review.corrections import CorrectionError
+    from opis.review.service import purge_record
+
+    with open_store(db) as store:
+        try:
+            purge_record(store, _cli_viewer(), record_id, confirm)
+        except KeyError:
+            _fail(f"no record {record_id}")
+        except CorrectionError as exc:
+            _fail(str(exc))
+    console.print(f"{record_id} purged", highlight=False)
+
+
+@app.command("queue")
+def queue(limit: int = typer.Option(20, help="How many."), fmt: Fmt = FormatOption,
+          db: Optional[str] = DbOption) -> None:
+    """The review queue: records whose extraction is least sure first."""
+    from opis.review.service import review_queue
+
+    with open_store(db) as store:
+        rows = review_queue(store, limit=limit)
+    if fmt is Fmt.json:
+        _dump([{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()} for r in rows])
+        return
+    table = Table("record", "confidence", "weakest field", "source")
+    for r in rows:
+        table.add_row(r["id"], f"{r['confidence']:.2f}", r["weakest_field"] or "—", r["source_name"])
+    console.print(table)
+
+
 @app.command()
 def serve(
     db: Optional[str] = DbOption,

@@ -32,6 +32,7 @@ from opis.search.query import QueryError
 from opis.store.repository import Store
 from opis.export import citations
 from opis.web import fonts, queries, schemas
+from opis.web.auth import AuthError, csrf_token, install_auth, login_redirect, viewer_of
 from opis.web.chart import year_bars
 from opis.web.present import (
     CLASSIFICATIONS,
@@ -142,6 +143,7 @@ def create_app(db_url: str) -> FastAPI:
     )
     app.state.store = store
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    env.globals.update(csrf_token=csrf_token, viewer_of=viewer_of)
 
     def page(request: Request, template: str, data: dict[str, Any], status: int = 200,
              **context: Any) -> Response:
@@ -159,6 +161,10 @@ def create_app(db_url: str) -> FastAPI:
         data = {"error": {"status": status, "title": title, "message": message}}
         return page(request, "error.html", data, status=status)
 
+    # who is asking (session cookie or API token), /login and /logout; installed before
+    # the headers middleware below, which therefore wraps it
+    install_auth(app, store, lambda request, template, data, status=200: page(request, template, data, status))
+
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable) -> Response:
         try:
@@ -174,6 +180,13 @@ def create_app(db_url: str) -> FastAPI:
     @app.exception_handler(PageError)
     async def on_page_error(request: Request, exc: PageError) -> Response:
         return error_page(request, exc.status, exc.title, exc.message)
+
+    @app.exception_handler(AuthError)
+    async def on_auth_error(request: Request, exc: AuthError) -> Response:
+        if exc.status == 401 and not wants_json(request) and request.method == "GET":
+            return login_redirect(request)
+        title = "Not signed in" if exc.status == 401 else "Not allowed"
+        return error_page(request, exc.status, title, exc.message)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -202,7 +215,8 @@ def create_app(db_url: str) -> FastAPI:
                        queries.recent_documents(store.engine)],
         }
 
-    def search_data(q: str | None, sort: str | None, page_no: int, filters: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    def search_data(q: str | None, sort: str | None, page_no: int, filters: dict[str, Any],
+                    include_restricted: bool = False) -> tuple[dict[str, Any], int]:
         query = (q or "").strip() or None
         sort = sort or ("relevance" if query else "date")
         data: dict[str, Any] = {"query": query, "sort": sort, "page": page_no, "per_page": PER_PAGE,
@@ -210,9 +224,9 @@ def create_app(db_url: str) -> FastAPI:
                                 "total": 0, "pages": 0, "hits": [], "facets": {}}
         try:
             results = run_search(store, query, limit=PER_PAGE, offset=(page_no - 1) * PER_PAGE,
-                                 include_restricted=False, filters=data["filters"], sort=sort)
+                                 include_restricted=include_restricted, filters=data["filters"], sort=sort)
             # the same Latin-name expansion as the results, so facet counts match the list
-            fac = search_facets(store, query, data["filters"], include_restricted=False,
+            fac = search_facets(store, query, data["filters"], include_restricted=include_restricted,
                                 expand=default_expander())
         except QueryError as exc:
             data["error"] = str(exc)
@@ -265,9 +279,9 @@ def create_app(db_url: str) -> FastAPI:
             data["facets"][name] = entries
         return data, 200
 
-    def get_record(record_id: str) -> Record:
+    def get_record(request: Request, record_id: str) -> Record:
         try:
-            return store.get_record(record_id, include_restricted=False)
+            return store.get_record(record_id, include_restricted=viewer_of(request).sees_restricted)
         except KeyError:
             raise PageError(404, "Document not found",
                             f"There is no document with the id “{record_id}” in this archive.") from None
@@ -284,7 +298,7 @@ def create_app(db_url: str) -> FastAPI:
                 raise PageError(400, "Bad request", "at must be START-END, offsets in the reading text "
                                                     "(or LANG:START-END in a translation)")
             at_lang, target = m[1], (int(m[2]), int(m[3]))
-        record = get_record(record_id)
+        record = get_record(request, record_id)
         if not 1 <= number <= len(record.documents):
             raise PageError(404, "Document not found",
                             f"Record {record_id} has {len(record.documents)} document(s); there is no number {number}.")
@@ -399,7 +413,7 @@ def create_app(db_url: str) -> FastAPI:
             filters["date_from"] = date_from.strip()
         if date_to:
             filters["date_to"] = date_to.strip()
-        data, status = search_data(q, sort, page_no, filters)
+        data, status = search_data(q, sort, page_no, filters, viewer_of(request).sees_restricted)
         params = [(k, v) for k, v in request.query_params.multi_items() if v != ""]
         return page(request, "search.html", data, status=status, params=params, with_params=with_params,
                     FACET_TITLES=FACET_TITLES, FACET_FILTER=FACET_FILTER, FACET_SHOWN=FACET_SHOWN,
@@ -445,7 +459,7 @@ def create_app(db_url: str) -> FastAPI:
         return page(request, "document.html", data, rendered=rendered, views=views)
 
     def citation_handler(request: Request, record_id: str, number: int, fmt: str) -> Response:
-        record = get_record(record_id)
+        record = get_record(request, record_id)
         if not 1 <= number <= len(record.documents):
             raise PageError(404, "Document not found", f"Record {record_id} has no document {number}.")
         doc = record.documents[number - 1]
@@ -489,8 +503,8 @@ def create_app(db_url: str) -> FastAPI:
 
     @app.get("/documents/{record_id}/source", tags=["downloads"], summary="The source file as it was ingested",
              response_class=Response, responses=not_found)
-    def document_source(record_id: str) -> Response:
-        record = get_record(record_id)
+    def document_source(request: Request, record_id: str) -> Response:
+        record = get_record(request, record_id)
         if record.encoding and record.encoding.lower() == "binary":  # a scan or an HTR file
             media_type = source_media_type(record.original)
         else:
@@ -500,10 +514,10 @@ def create_app(db_url: str) -> FastAPI:
 
     @app.get("/documents/{record_id}/tei.xml", tags=["downloads"], summary="The record as TEI P5 XML",
              response_class=Response, responses=not_found)
-    def document_tei(record_id: str) -> Response:
+    def document_tei(request: Request, record_id: str) -> Response:
         from opis.export.tei import tei_bytes
 
-        record = get_record(record_id)
+        record = get_record(request, record_id)
         return Response(tei_bytes(record), media_type="application/tei+xml",
                         headers={"Content-Disposition": f'inline; filename="opis-{record.id}.xml"'})
 
