@@ -32,6 +32,7 @@ from opis.search.query import QueryError
 from opis.store.repository import Store
 from opis.export import citations
 from opis.web import fonts, queries, schemas
+from opis.web.sitemap import sitemap_router
 from opis.web.auth import AuthError, csrf_token, install_auth, login_redirect, viewer_of
 from opis.web.chart import year_bars
 from opis.web.present import (
@@ -601,6 +602,7 @@ def create_app(db_url: str) -> FastAPI:
 
     # IIIF manifests and page images for viewers such as Mirador (scans only)
     app.include_router(iiif_router(lambda: store), include_in_schema=False)
+    app.include_router(sitemap_router(lambda: store), include_in_schema=False)  # public pages only
     return app
 
 
