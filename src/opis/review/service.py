@@ -139,7 +139,7 @@ def correct_field(store: Any, viewer: Viewer, record_id: str, number: int, field
     shown = doc.shown(field)
     old = {"values": _payloads(shown), "origin": shown[0].origin if shown else None,
            "machine": _payloads([v for v in doc.all(field) if v.origin != "human"])}
-    new = {"values": payloads, "origin": "human"}
+    new = {"values": payloads, "origin": "human", "document": number, "field": field}
     with store.engine.begin() as conn:
         _put_decision(conn, record_id, doc.seq, FIELD, field, payloads, actor)
         eid = append_event(conn, actor, "correct", record_id, f"document {number}: {field}", old, new)
@@ -154,7 +154,7 @@ def withdraw_correction(store: Any, viewer: Viewer, record_id: str, number: int,
     doc = _document(record, number)
     old = {"values": _payloads(doc.shown(field)), "origin": "human"}
     doc.values = [v for v in doc.values if not (v.field == field and v.origin == "human")]
-    new = {"values": _payloads(doc.shown(field)), "origin": "machine"}
+    new = {"values": _payloads(doc.shown(field)), "origin": "machine", "document": number, "field": field}
     with store.engine.begin() as conn:
         _put_decision(conn, record_id, doc.seq, FIELD, field, None, actor)
         append_event(conn, actor, "withdraw", record_id, f"document {number}: {field}", old, new)
@@ -303,15 +303,17 @@ def revert_event(store: Any, viewer: Viewer, event_id: int) -> None:
         ev = conn.execute(select(events).where(events.c.id == event_id)).mappings().first()
     if ev is None or ev["action"] not in ("correct", "withdraw") or not ev["record_id"]:
         raise KeyError(event_id)
-    number_s, field = (ev["target"] or "").removeprefix("document ").split(": ", 1)
+    number, field = (ev["new"] or {}).get("document"), (ev["new"] or {}).get("field")
+    if not isinstance(number, int) or not field:
+        raise KeyError(event_id)
     old = ev["old"] or {}
     if old.get("origin") == "human":
         # the old payloads are stored forms already; a party's dict is re-read from its name
         raw = [p.get("name") if isinstance(p, dict) and "name" in p else
                p.get("iso") if isinstance(p, dict) else p for p in old.get("values") or []]
-        correct_field(store, viewer, ev["record_id"], int(number_s), field, raw)
+        correct_field(store, viewer, ev["record_id"], number, field, raw)
     else:
-        withdraw_correction(store, viewer, ev["record_id"], int(number_s), field)
+        withdraw_correction(store, viewer, ev["record_id"], number, field)
 
 
 # --- review state, access, deletion -------------------------------------------------------
