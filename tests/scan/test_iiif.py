@@ -1,59 +1,85 @@
-"""IIIF: the manifest of a scanned record checked against the essentials of the
-Presentation 3 JSON schema (written here from the specification, since the official
-schema file cannot be fetched offline), level 0 images, and nothing of a restricted record."""
+"""IIIF: the manifest of a scanned record validated against the Presentation 3 schema
+(through iiif-prezi3's models, which are generated from the official iiif_3_0.json), level
+0 images, and nothing of a restricted record."""
 
 from __future__ import annotations
 
+import copy
 import io
+import json
+from contextlib import contextmanager
 
 import jsonschema
+import pydantic
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from iiif_prezi3 import skeleton
 from PIL import Image
 
 from opis.ingest.runner import ingest_paths
-from opis.web.iiif import iiif_router
+from opis.model import Page, Record, Zone
+from opis.web.iiif import iiif_router, manifest
 from tests.scan.htr_pages import ALTO_XML, PAGE_XML
 
-LANG_MAP = {"type": "object", "minProperties": 1,
-            "additionalProperties": {"type": "array", "items": {"type": "string"}}}
-URI = {"type": "string", "pattern": "^https?://"}
-ANNOTATION = {
-    "type": "object",
-    "required": ["id", "type", "motivation", "target"],
-    "properties": {"id": URI, "type": {"const": "Annotation"},
-                   "motivation": {"enum": ["painting", "supplementing", "commenting"]},
-                   "target": URI, "body": {"type": "object", "required": ["type"]}},
-}
-ANNOTATION_PAGE = {
-    "type": "object", "required": ["id", "type"],
-    "properties": {"id": URI, "type": {"const": "AnnotationPage"},
-                   "items": {"type": "array", "items": ANNOTATION}},
-}
-CANVAS = {
-    "type": "object",
-    "required": ["id", "type", "width", "height"],
-    "properties": {"id": URI, "type": {"const": "Canvas"}, "label": LANG_MAP,
-                   "width": {"type": "integer", "minimum": 1}, "height": {"type": "integer", "minimum": 1},
-                   "items": {"type": "array", "items": ANNOTATION_PAGE},
-                   "annotations": {"type": "array", "items": ANNOTATION_PAGE}},
-}
-MANIFEST = {
-    "type": "object",
-    "required": ["@context", "id", "type", "label", "items"],
-    "properties": {
-        "@context": {"anyOf": [{"const": "http://iiif.io/api/presentation/3/context.json"},
-                               {"type": "array", "contains": {"const": "http://iiif.io/api/presentation/3/context.json"}}]},
-        "id": URI, "type": {"const": "Manifest"}, "label": LANG_MAP,
-        "metadata": {"type": "array", "items": {"type": "object", "required": ["label", "value"],
-                                                "properties": {"label": LANG_MAP, "value": LANG_MAP}}},
-        "items": {"type": "array", "minItems": 1, "items": CANVAS},
-    },
+
+@contextmanager
+def _schema_only():
+    """iiif-prezi3's models, without its authoring helpers. The package registers
+    "defaulters" on its classes that fill in what an author leaves out (an empty `items`, a
+    made-up `id`, a bare string turned into a language map); they run on validation too, so
+    a manifest missing `items` would pass. Off while we validate, back on afterwards."""
+    saved = {cls: cls.__dict__["_defaulters"] for cls in vars(skeleton).values()
+             if isinstance(cls, type) and "_defaulters" in cls.__dict__}
+    try:
+        for cls in saved:
+            cls._defaulters = []
+        yield
+    finally:
+        for cls, defaulters in saved.items():
+            cls._defaulters = defaulters
+
+
+def validate_presentation3(doc: dict) -> None:
+    """Raise unless `doc` is a valid Presentation 3 manifest by the schema's models, read
+    back exactly as written: a key the models drop (misspelt or unknown: the schema forbids
+    them on the manifest itself) or fill in (a `type` left out) and a value they coerce (a
+    width given as a string) fail too."""
+    with _schema_only():
+        model = skeleton.Manifest.model_validate(copy.deepcopy(doc))
+    read = json.loads(model.json())
+    if read != doc:
+        raise AssertionError(f"manifest not read back as written: {_first_difference(doc, read)}")
+
+
+def _first_difference(a, b, path="") -> str:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                return f"{path}/{k} only in {'ours' if k in a else 'the models reading'}"
+            if a[k] != b[k]:
+                return _first_difference(a[k], b[k], f"{path}/{k}")
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                return _first_difference(x, y, f"{path}/{i}")
+    return f"{path}: {a!r} read as {b!r}"
+
+
+# What the generated models lose from the schema (datamodel-codegen drops the canvas's
+# `anyOf`/`dependencies` on width and height and the dimensions' `exclusiveMinimum`): each
+# canvas sized, width and height above 0. And what opis promises viewers (Mirador, Universal
+# Viewer) beyond the schema: at least one canvas, the painted image with a level 0 service.
+SIZED_CANVASES = {
+    "type": "object", "required": ["items"],
+    "properties": {"items": {"type": "array", "minItems": 1, "items": {
+        "type": "object", "required": ["width", "height"],
+        "properties": {"width": {"type": "integer", "minimum": 1},
+                       "height": {"type": "integer", "minimum": 1}}}}},
 }
 PAINTED_IMAGE = {
     "type": "object", "required": ["id", "type", "format", "width", "height"],
-    "properties": {"id": URI, "type": {"const": "Image"}, "format": {"enum": ["image/jpeg", "image/png"]},
+    "properties": {"type": {"const": "Image"}, "format": {"enum": ["image/jpeg", "image/png"]},
                    "service": {"type": "array", "items": {"type": "object", "required": ["id", "type", "profile"],
                                                           "properties": {"type": {"const": "ImageService3"},
                                                                          "profile": {"const": "level0"}}}}},
@@ -93,7 +119,8 @@ def test_manifest_validates_and_paints_each_page(client):
     assert r.status_code == 200
     assert "application/ld+json" in r.headers["content-type"]
     m = r.json()
-    jsonschema.validate(m, MANIFEST)
+    validate_presentation3(m)
+    jsonschema.validate(m, SIZED_CANVASES)
     canvas = m["items"][0]
     assert (canvas["width"], canvas["height"]) == (1200, 1600)
     painting = canvas["items"][0]["items"][0]
@@ -104,11 +131,83 @@ def test_manifest_validates_and_paints_each_page(client):
     assert canvas["annotations"][0]["items"][0]["target"].endswith("#xywh=700,100,400,60")
 
 
-def test_broken_manifest_fails_the_schema(client):
+def _without_items(m):
+    del m["items"]
+
+
+def _wrong_type(m):
+    m["type"] = "Collection"
+
+
+def _label_a_string(m):
+    m["label"] = "Записка Молотову"
+
+
+def _label_values_not_lists(m):
+    m["label"] = {"ru": "Записка Молотову"}
+
+
+def _canvas_without_id(m):
+    del m["items"][0]["id"]
+
+
+def _annotation_page_without_items(m):
+    del m["items"][0]["items"][0]["items"]
+
+
+def _width_a_string(m):
+    m["items"][0]["width"] = "1200"
+
+
+def _id_not_a_uri(m):
+    m["id"] = "manifest.json"
+
+
+def _without_type(m):
+    del m["type"]
+
+
+def _misspelt_key(m):
+    m["metdata"] = m.pop("metadata")
+
+
+@pytest.mark.parametrize("break_it", [
+    _without_items, _wrong_type, _label_a_string, _label_values_not_lists, _canvas_without_id,
+    _annotation_page_without_items, _width_a_string, _id_not_a_uri, _without_type, _misspelt_key,
+], ids=lambda f: f.__name__.strip("_"))
+def test_broken_manifest_is_rejected(client, break_it):
+    m = client.get(f"/iiif/{client.public_id}/manifest.json").json()
+    validate_presentation3(m)  # whole, it passes
+    break_it(m)
+    with pytest.raises((pydantic.ValidationError, AssertionError)):
+        validate_presentation3(m)
+
+
+def test_models_are_left_as_they_were():
+    """The helpers iiif-prezi3 runs for authors are back after a validation."""
+    with pytest.raises(pydantic.ValidationError):
+        validate_presentation3({"id": "https://example.org/m", "type": "Manifest", "label": {"en": ["x"]}})
+    assert skeleton.Manifest(id="https://example.org/m", label="x").items == []
+
+
+def test_canvas_without_size_is_caught_by_our_own_schema(client):
     m = client.get(f"/iiif/{client.public_id}/manifest.json").json()
     del m["items"][0]["width"]
+    validate_presentation3(m)  # the models leave a canvas's size optional
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(m, MANIFEST)
+        jsonschema.validate(m, SIZED_CANVASES)
+
+
+def test_manifest_of_pages_without_image_or_lines_validates():
+    """A page known only by its text (no image kept, no line boxes) and one with its image."""
+    record = Record("memo.pdf", b"", "utf-8", "scan", "Первая страница.\nВторая страница.")
+    pages = [Page(0, 0, 16, 800, 1000, media_type="", label="л. 1"),
+             Page(1, 17, 34, 800, 1000, image=b"x", media_type="image/jpeg",
+                  zones=[Zone(17, 34, 10, 20, 300, 40, kind="line")])]
+    m = manifest(record, pages, "http://archive.example")
+    validate_presentation3(m)
+    jsonschema.validate(m, SIZED_CANVASES)
+    assert m["items"][0]["items"] == [] and "annotations" not in m["items"][0]
 
 
 def test_level0_image_and_info(client):
@@ -180,3 +279,33 @@ def test_pages_survive_a_re_save_with_the_same_bytes(scans, make_store):
     record = store.get_record(rid)  # loaded without its pages, as an editor's tool would
     assert store.save_record(record, replace=True) == "updated"
     assert len(load_pages(store, rid)) == 1
+
+
+@pytest.mark.parametrize("with_image", [True, False], ids=["image beside", "no image"])
+def test_alto_without_page_size_still_gives_sized_canvases(tmp_path, make_store, with_image):
+    """ALTO's Page WIDTH and HEIGHT are optional: a canvas then takes its image's size, or
+    without an image the extent of its boxes, never 0 (which the schema forbids)."""
+    folder = tmp_path / "alto"
+    folder.mkdir()
+    (folder / "folio_12.xml").write_text(ALTO_XML.replace(' WIDTH="1200" HEIGHT="1600"', ""), encoding="utf-8")
+    if with_image:
+        Image.new("L", (1240, 1754), 255).save(folder / "folio_12.png")
+    store = make_store()
+    outcome = ingest_paths([folder / "folio_12.xml"], store).outcomes[0]
+    assert outcome.status == "added", outcome
+    rid = outcome.record_id
+    app = FastAPI()
+    app.include_router(iiif_router(lambda: store))
+    c = TestClient(app)
+    m = c.get(f"/iiif/{rid}/manifest.json").json()
+    validate_presentation3(m)
+    jsonschema.validate(m, SIZED_CANVASES)
+    canvas = m["items"][0]
+    if with_image:
+        assert (canvas["width"], canvas["height"]) == (1240, 1754)
+        jsonschema.validate(canvas["items"][0]["items"][0]["body"], PAINTED_IMAGE)
+        assert c.get(f"/iiif/{rid}/0/info.json").json()["width"] == 1240
+        assert 'data-box="' in c.get(f"/iiif/{rid}/facsimile").text  # boxes placed on the image
+    else:
+        assert (canvas["width"], canvas["height"]) == (1100, 440)  # the lines' right and bottom edges
+        assert canvas["items"] == []

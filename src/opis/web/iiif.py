@@ -10,6 +10,10 @@ Mount with ``app.include_router(iiif_router(lambda: store))``:
 - ``/iiif/{record_id}/facsimile``: the page image beside the text, words and lines
   highlighted on the image as the pointer passes over them, zoom buttons.
 
+Every canvas has a size, as the Presentation 3 schema requires (width and height above
+0): the page's own, else (ALTO's Page WIDTH/HEIGHT are optional) its image's, else the
+extent of its boxes; a page with none of these has no canvas.
+
 Anonymous readers only: every lookup passes ``include_restricted=False``, so a restricted
 record, its pages and its images answer 404, never 403 (which would confirm it exists).
 Links are made from the app's root (``request.base_url``), so the router works at any host.
@@ -17,6 +21,8 @@ Links are made from the app's root (``request.base_url``), so the router works a
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -37,6 +43,23 @@ def image_url(base: str, record_id: str, page: Page) -> str:
     return f"{base}/iiif/{record_id}/{page.seq}/full/max/0/default.{_EXT.get(page.media_type, 'jpg')}"
 
 
+def has_size(page: Page) -> bool:
+    return bool(page.width and page.height and page.width > 0 and page.height > 0)
+
+
+def sized(page: Page, image_size: tuple[int, int] | None = None) -> Page:
+    """The page with a size above 0: its own, else its image's (`image_size`), else the
+    right and bottom edges of its boxes; unchanged when none of these is known."""
+    if has_size(page):
+        return page
+    if image_size and image_size[0] > 0 and image_size[1] > 0:
+        return replace(page, width=image_size[0], height=image_size[1])
+    if page.zones:
+        return replace(page, width=max(z.x + z.w for z in page.zones),
+                       height=max(z.y + z.h for z in page.zones))
+    return page
+
+
 def manifest(record: Record, pages: list[Page], base: str) -> dict[str, Any]:
     """The Presentation 3 manifest of a record with pages (`base`: the app's root URL)."""
     rid = record.id
@@ -51,6 +74,8 @@ def manifest(record: Record, pages: list[Page], base: str) -> dict[str, Any]:
         label = {"none": [record_title(record)]}
     canvases = []
     for page in pages:
+        if not has_size(page):
+            continue  # nothing to size a canvas by (see `sized`)
         canvas_id = f"{root}/canvas/{page.seq}"
         canvas: dict[str, Any] = {
             "id": canvas_id,
@@ -173,7 +198,20 @@ def iiif_router(get_store: Callable[[], Any]) -> APIRouter:
         pages = load_pages(store, record_id, include_restricted=False)
         if not pages:
             raise HTTPException(404, "this record has no page images")
-        return record, pages
+        return record, [sized(p, image_size(store, record_id, p)) for p in pages]
+
+    def image_size(store, record_id: str, page: Page) -> tuple[int, int] | None:
+        """The stored image's own size, read only for a page that came without one."""
+        if has_size(page) or not page.media_type:
+            return None
+        from PIL import Image
+
+        try:
+            data, _ = page_image(store, record_id, page.seq, include_restricted=False)
+            with Image.open(io.BytesIO(data)) as im:
+                return im.size
+        except (KeyError, OSError):
+            return None
 
     @router.get("/iiif/{record_id}/manifest.json")
     def get_manifest(record_id: str, request: Request) -> Response:
