@@ -205,11 +205,14 @@ def timings(runners: dict[str, Callable[[str], object]], queries: list[str]) -> 
         key = "1 word" if len(q.split()) == 1 else "2 words"
         for run in runners.values():
             run(q)  # warm-up: caches, query plans
+        for name, run in runners.items():
+            out[name][q] = []
         for _ in range(REPEAT):
             for name, run in runners.items():
                 t = time.perf_counter()
                 run(q)
                 out[name][key].append((time.perf_counter() - t) * 1000)
+                out[name][q].append(out[name][key][-1])
     return out
 
 
@@ -276,10 +279,17 @@ def machine(store: Store | None = None) -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {db}, {platform.system()}"
 
 
+def load() -> float:
+    """The 1-minute load average (other processes share the machine)."""
+    return os.getloadavg()[0]
+
+
 def measure(store: Store, queries: list[str]) -> list[tuple[str, float, float, float, float]]:
     """Rows (words, ours p50, ours p95, bare p50, bare p95)."""
     got = timings({"ours": ours_runner(store), "bare": bare_runner(store)}, queries)
     ours, bare = got["ours"], got["bare"]
+    for q in queries:  # per query, for the text of docs/benchmarks.md
+        print(f"  {q:28s} ours median {statistics.median(ours[q]):7.1f} ms, bare {statistics.median(bare[q]):7.1f} ms")
     rows = []
     for key in ("1 word", "2 words"):
         rows.append((key, pct(ours[key], 50), pct(ours[key], 95), pct(bare[key], 50), pct(bare[key], 95)))
@@ -312,16 +322,21 @@ def main() -> None:
             continue
         if args.backend == "sqlite":
             store = open_store(db)
+            before = load()
             rows = measure(store, queries)
+            loads = (before, load())
             n_par, n_doc = count_paragraphs(store)
             store.close()
         else:
             with postgres_copy(db) as store:
                 described = machine(store)
+                before = load()
                 rows = measure(store, queries)
+                loads = (before, load())
                 n_par, n_doc = count_paragraphs(store)
-        results.append((size, n_par, n_doc, rows))
-        print(f"\n{args.backend}, {n_par} paragraphs in {n_doc} documents")
+        results.append((size, n_par, n_doc, rows, loads))
+        print(f"\n{args.backend}, {n_par} paragraphs in {n_doc} documents, "
+              f"load average {loads[0]:.1f} before, {loads[1]:.1f} after")
         print(f"{'words':8s} {'ours p50':>9s} {'ours p95':>9s} {'bare p50':>9s} {'bare p95':>9s} {'p95 ratio':>9s}")
         for key, op50, op95, bp50, bp95 in rows:
             print(f"{key:8s} {op50:9.1f} {op95:9.1f} {bp50:9.1f} {bp95:9.1f} {op95 / bp95:8.2f}x")
@@ -330,12 +345,13 @@ def main() -> None:
         lines = [f"\n### Search, {args.backend} ({time.strftime('%Y-%m-%d')}; {described})\n",
                  f"Milliseconds per query, {len(queries)} queries x {REPEAT} runs after a warm-up; "
                  f"baseline: {bare}, top {PAGE}; ours: `search()` end to end, {PAGE} hits.\n",
-                 "| paragraphs | documents | words | ours p50 | ours p95 | bare p50 | bare p95 | p95 ours/bare |",
-                 "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
-        for size, n_par, n_doc, rows in results:
+                 "| paragraphs | documents | words | ours p50 | ours p95 | bare p50 | bare p95 | p95 ours/bare "
+                 "| load avg |",
+                 "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for size, n_par, n_doc, rows, loads in results:
             for key, op50, op95, bp50, bp95 in rows:
                 lines.append(f"| {n_par} | {n_doc} | {key} | {op50:.1f} | {op95:.1f} | {bp50:.1f} | "
-                             f"{bp95:.1f} | {op95 / bp95:.2f}x |")
+                             f"{bp95:.1f} | {op95 / bp95:.2f}x | {loads[0]:.1f}–{loads[1]:.1f} |")
         lines.append(f"\nQueries: {', '.join(queries)}.\n")
         with args.out.open("a", encoding="utf-8") as fh:
             fh.write("\n".join(lines) + "\n")

@@ -5,6 +5,9 @@ plan of one word or phrase (`leaf_plan` in `opis.search.query`) and returns a se
 of the paragraphs that may hold it; the engine combines those per document, joins the
 portable tables for visibility, filters and sorting, and checks phrases itself, so the
 backends only have to agree on which paragraphs hold which terms.
+
+A backend may also answer a whole query of words (no phrases) per DOCUMENT (`documents`),
+which the engine then prefers; SQLite does, from a table kept by triggers and `sync`.
 """
 
 from __future__ import annotations
@@ -24,7 +27,12 @@ class SearchBackend(Protocol):
     def install(self, conn: Connection) -> None:
         """Create the full-text structures over `paragraphs` if missing, so that every
         insert/delete of a paragraph row keeps them in step (triggers, generated
-        columns); the store never has to call the backend when it writes."""
+        columns)."""
+
+    def sync(self, conn: Connection) -> None:
+        """Finish what the triggers left for after a write (the store calls it at the end
+        of every save, in its transaction); a writer that does not call it may make
+        searches slower until the next save, never wrong."""
 
     def prepare(self, conn: Connection) -> None:
         """Look at the database before building queries for it (e.g. which layout of the
@@ -34,6 +42,12 @@ class SearchBackend(Protocol):
         """A subquery with columns `document_id`, `seq` (the paragraph in its document)
         and `score` (higher is better) for every paragraph the plan selects; with `within` (a SELECT of document
         ids), only for paragraphs of those documents, ranked only once they pass."""
+
+    def documents(self, plan: Plan, ranked: bool = True) -> Subquery | None:
+        """A subquery with columns `document_id` and `score` (higher is better; any
+        constant unless `ranked`) of every document that the plan (`tree_plan`: AND/OR/NOT
+        of words over all of a document's paragraphs) selects, or None when the backend
+        cannot answer per document (then the engine combines `candidates`)."""
 
     def estimate(self, conn: Connection, plan: Plan, cap: int) -> int:
         """How many paragraphs the plan selects, counted up to `cap`, cheaply (no

@@ -67,6 +67,7 @@ from opis.search.query import (
     leaves,
     marks,
     parse,
+    tree_plan,
 )
 
 from opis.store.repository import Store, visible
@@ -333,26 +334,103 @@ def _hidden_documents(include_restricted: bool = False) -> Select:
     )
 
 
+@dataclass
+class _Found:
+    """The visible matching documents of a query, in parts, so that a caller can leave out
+    the join with `documents` when nothing needs it."""
+
+    found: Any  # subquery: document_id, score
+    wanted: list[ColumnElement[bool]]  # filters and visibility
+    on_documents: bool  # a filter reads `documents`
+    on_records: bool  # a filter reads `records`
+    by_document: bool  # answered per document by the backend (see `SearchBackend.documents`)
+
+    def select(self, join_documents: bool = True) -> Select:
+        source = self.found
+        if join_documents or self.on_documents or self.on_records:
+            source = source.join(documents, documents.c.id == self.found.c.document_id)
+        if self.on_records:
+            source = source.join(records, records.c.id == documents.c.record_id)
+        return select(self.found.c.document_id, self.found.c.score).select_from(source).where(*self.wanted)
+
+
+def _find(
+    conn: Connection, store: Store, node: Node, filters: dict[str, Any] | None, include_restricted: bool,
+    ranked: bool = True, hidden: Any = None, prepared: bool = False,
+) -> _Found:
+    """The matching documents of a query: per document by the backend when it can answer
+    the whole tree (words with AND/OR/NOT, no phrase), else combined per word here.
+    `hidden`: a CTE of `_hidden_documents` to share between statements; `prepared`: the
+    backend has looked at the database for this search already."""
+    conds = filter_conditions(filters, include_restricted)
+    if not prepared:
+        store.backend.prepare(conn)
+    plan = tree_plan(node)
+    found = store.backend.documents(plan, ranked) if plan is not None else None
+    by_document = found is not None
+    if found is None:
+        found = _Compiler(conn, store, conds).compile(node).subquery("found")
+    wanted = filter_conditions(filters, True)[1:]  # the filters, without visibility
+    on_records = bool(_as_list((filters or {}).get("collection")))  # the one filter on `records`
+    hide = select(hidden.c.id) if hidden is not None else _hidden_documents(include_restricted)
+    wanted.append(found.c.document_id.not_in(hide))
+    return _Found(found, wanted, len(wanted) > 1, on_records, by_document)
+
+
 def _matches(
-    conn: Connection, store: Store, node: Node | None, filters: dict[str, Any] | None, include_restricted: bool
+    conn: Connection, store: Store, node: Node | None, filters: dict[str, Any] | None, include_restricted: bool,
+    ranked: bool = True,
 ) -> tuple[Select, Any]:
     """A SELECT of the visible matching documents (`document_id`, `score`: 0 when
     browsing) over documents, joined with records only when a filter needs them, and
     that score column."""
-    conds = filter_conditions(filters, include_restricted)
     if node is None:
+        conds = filter_conditions(filters, include_restricted)
         score = literal(0.0)
         base = documents.join(records, records.c.id == documents.c.record_id)
         return select(documents.c.id.label("document_id"), score.label("score")).select_from(base).where(*conds), score
-    store.backend.prepare(conn)
-    found = _Compiler(conn, store, conds).compile(node).subquery("found")
-    source = found.join(documents, documents.c.id == found.c.document_id)
-    wanted = filter_conditions(filters, True)[1:]  # the filters, without visibility
-    if _as_list((filters or {}).get("collection")):  # the one filter on `records`
-        source = source.join(records, records.c.id == documents.c.record_id)
-    wanted.append(found.c.document_id.not_in(_hidden_documents(include_restricted)))
-    stmt = select(found.c.document_id, found.c.score).select_from(source).where(*wanted)
-    return stmt, found.c.score
+    f = _find(conn, store, node, filters, include_restricted, ranked)
+    return f.select(), f.found.c.score
+
+
+TIE_MARGIN = 32  # rows fetched past the page, so that equal scores at its end are all seen
+
+
+def _top(
+    conn: Connection, store: Store, node: Node, filters: dict[str, Any] | None, include_restricted: bool,
+    f: _Found, hidden: Any, want: int,
+) -> tuple[list[_DocMatch], int] | None:
+    """The first `want` documents in relevance order (score, then date, then id) and the
+    total, for a query the backend answers per document, without sorting every match by
+    date: one statement takes the best scores by a bounded sort of (document, score)
+    alone (`TIE_MARGIN` more than needed) and counts the matches without computing any
+    score, sharing the hidden documents (a materialised CTE, found once); only the
+    documents that can make the cut are then dated and ordered. Documents whose score
+    equals the last one on the page all compete for its last places by date and id; if
+    there may be more of them than were fetched, None, and the caller sorts everything."""
+    unranked = _find(conn, store, node, filters, include_restricted, ranked=False, hidden=hidden, prepared=True)
+    fetch = want + TIE_MARGIN
+    best = f.select(join_documents=False).order_by(f.found.c.score.desc()).limit(fetch).subquery()
+    count = unranked.select(join_documents=False).subquery()
+    rows = conn.execute(union_all(
+        select(best.c.document_id, best.c.score),
+        select(literal(None, Integer).label("document_id"), func.count().cast(Float).label("score")).select_from(count),
+    )).all()
+    total = next(int(r.score) for r in rows if r.document_id is None)
+    top = sorted((r for r in rows if r.document_id is not None), key=lambda r: -r.score)  # a union keeps no order
+    if len(top) > want:
+        last = top[want - 1].score
+        if len(top) == fetch and top[-1].score == last:
+            return None  # the equal scores may go on past what was fetched
+        top = [r for r in top if r.score >= last]
+    dates = dict(conn.execute(select(documents.c.id, documents.c.date).where(
+        documents.c.id.in_([r.document_id for r in top]))).all()) if top else {}
+
+    def key(r: Any) -> tuple[float, str, int]:
+        date = dates.get(r.document_id)
+        return (-r.score, "9999" if date is None else date, r.document_id)
+
+    return [_DocMatch(r.document_id, float(r.score)) for r in sorted(top, key=key)[:want]], total
 
 
 def _order(sort: str, score: Any) -> list[Any]:
@@ -388,29 +466,49 @@ def search(
         raise QueryError(f"unknown sort '{sort}': use one of {', '.join(SORTS)}")
     start, size = max(offset, 0), max(limit, 0)
     with store.engine.connect() as conn:
-        stmt, score = _matches(conn, store, node, filters, include_restricted)
-        paged = stmt.add_columns(func.count().over().label("total")).order_by(*_order(sort, score))
-        rows = conn.execute(paged.limit(size).offset(start)).all() if size else []
-        if rows:
-            total = rows[0].total
-        else:  # an empty page says nothing about the total
-            total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-        page = [_DocMatch(r.document_id, float(r.score)) for r in rows]
+        f, top = None, None
+        if node is not None:
+            store.backend.prepare(conn)
+            plan = tree_plan(node)
+            if sort == "relevance" and size and plan is not None and store.backend.documents(plan) is not None:
+                # answered per document: the page and the total in one statement (`_top`)
+                hidden = _hidden_documents(include_restricted).cte("hidden").prefix_with("MATERIALIZED")
+                f = _find(conn, store, node, filters, include_restricted, hidden=hidden, prepared=True)
+                top = _top(conn, store, node, filters, include_restricted, f, hidden, start + size)
+            if top is None:
+                f = _find(conn, store, node, filters, include_restricted, prepared=True)
+        if top is not None:
+            best, total = top
+            page = best[start:]
+        else:
+            stmt, score = (f.select(), f.found.c.score) if f is not None else _matches(
+                conn, store, None, filters, include_restricted)
+            paged = stmt.add_columns(func.count().over().label("total")).order_by(*_order(sort, score))
+            rows = conn.execute(paged.limit(size).offset(start)).all() if size else []
+            if rows:
+                total = rows[0].total
+            else:  # an empty page says nothing about the total
+                total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+            page = [_DocMatch(r.document_id, float(r.score)) for r in rows]
         hits = _hits(conn, store, page, node)
     return SearchResults(total=total, hits=hits, offset=offset, limit=limit)
 
 
-def _frequency(leaf: Leaf, surfaces: list[str], match: Callable[[Term, lx.Word], bool]) -> float:
+def _frequency(leaf: Leaf, surfaces: list[str], matching: dict[Term, set[str]]) -> float:
     """How often the leaf occurs in a paragraph (its surface forms), a word written
     exactly as in the query counting half again (as the surface-form column adds to
-    bm25 in the index)."""
+    bm25 in the index). `matching`: the surface forms each term matches."""
     terms = leaf.terms if isinstance(leaf, Phrase) else (leaf,)
     distinct = set(surfaces)
-    if not all(any(match(t, _form_word(s)) for s in distinct) for t in terms):
+    if any(matching[t].isdisjoint(distinct) for t in terms):
         return 0.0  # the usual case, decided on the few distinct words
     written = {t.word for t in terms}
+    if isinstance(leaf, Term):
+        hit = matching[leaf]
+        return sum(1.5 if s in written else 1.0 for s in surfaces if s in hit)
     ws = [_form_word(s) for s in surfaces]
-    return sum(1.5 if surfaces[i] in written else 1.0 for i in leaf_marks(leaf, ws, match))
+    marked = leaf_marks(leaf, ws, lambda t, w: w.surface in matching[t])
+    return sum(1.5 if surfaces[i] in written else 1.0 for i in marked)
 
 
 def _best_paragraphs(conn: Connection, doc_ids: list[int], node: Node) -> dict[int, int]:
@@ -420,15 +518,17 @@ def _best_paragraphs(conn: Connection, doc_ids: list[int], node: Node) -> dict[i
     the order much and is left out); computed here on the stored word forms, it is the
     same on every backend and needs no second full-text lookup."""
     pos = leaves(node, positive_only=True)
-    match = memo_match()
-    per_doc: dict[int, list[tuple[int, int, int, list[float]]]] = {}
-    for r in conn.execute(
+    rows = [(r.id, r.document_id, r.seq, r.forms.split()) for r in conn.execute(
         select(paragraphs.c.id, paragraphs.c.document_id, paragraphs.c.seq, paragraphs.c.forms).where(
-            paragraphs.c.document_id.in_(doc_ids))
-    ):
-        surfaces = r.forms.split()
-        tfs = [_frequency(leaf, surfaces, match) for leaf in pos]
-        per_doc.setdefault(r.document_id, []).append((r.id, r.seq, len(surfaces), tfs))
+            paragraphs.c.document_id.in_(doc_ids)))]
+    # each distinct word form of the page is analysed once and tried once per term
+    forms = {s for *_, surfaces in rows for s in surfaces}
+    terms = {t for leaf in pos for t in (leaf.terms if isinstance(leaf, Phrase) else (leaf,))}
+    matching = {t: {s for s in forms if t.match(_form_word(s))} for t in terms}
+    per_doc: dict[int, list[tuple[int, int, int, list[float]]]] = {}
+    for pid, doc_id, seq, surfaces in rows:
+        tfs = [_frequency(leaf, surfaces, matching) for leaf in pos]
+        per_doc.setdefault(doc_id, []).append((pid, seq, len(surfaces), tfs))
     best: dict[int, int] = {}
     for doc_id, paras in per_doc.items():
         avg = max(1.0, sum(n for _, _, n, _ in paras) / len(paras))
@@ -568,7 +668,10 @@ def facets(
     most frequent first."""
     node = parse(query, expand) if query is not None else None
     with store.engine.connect() as conn:
-        stmt, _ = _matches(conn, store, node, filters, include_restricted)
+        if node is None:
+            stmt, _ = _matches(conn, store, node, filters, include_restricted)
+        else:  # no score needed, nor `documents` unless a filter reads it
+            stmt = _find(conn, store, node, filters, include_restricted, ranked=False).select(join_documents=False)
         ids = [r.document_id for r in conn.execute(stmt)]
     counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     with store.engine.connect() as conn:

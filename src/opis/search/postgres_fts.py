@@ -84,6 +84,13 @@ class PostgresFts:
     def prepare(self, conn: Connection) -> None:
         """Nothing to look at: the generated columns have one layout."""
 
+    def sync(self, conn: Connection) -> None:
+        """Nothing left for after a write: the generated columns are always current."""
+
+    def documents(self, plan: Plan, ranked: bool = True) -> Subquery | None:
+        """No per-document structure: the engine combines `candidates`."""
+        return None
+
     def candidates(self, plan: Plan, within: Select | None = None) -> Subquery:
         grouped = _by_column(tuple(_positive_matches(plan)))
         score = sum(

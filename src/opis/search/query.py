@@ -414,6 +414,7 @@ class PlanTerm:
 @dataclass(frozen=True, slots=True)
 class PlanAnd:
     include: tuple["Plan", ...]
+    exclude: tuple["Plan", ...] = ()  # only in `tree_plan`: rows holding none of these
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,6 +453,24 @@ def leaf_plan(leaf: Leaf) -> Plan:
     if isinstance(leaf, Term):
         return PlanTerm(leaf.matches)
     return PlanAnd(tuple(PlanTerm(t.matches) for t in leaf.terms))
+
+
+def tree_plan(node: Node) -> Plan | None:
+    """The whole query as one plan over DOCUMENTS (a row per document holding the terms
+    of all its paragraphs): AND, OR and NOT of words mean the same there as in `holds`.
+    None when the tree has a phrase, which only a paragraph can hold."""
+    if isinstance(node, Term):
+        return PlanTerm(node.matches)
+    if isinstance(node, (Phrase, Not)):
+        return None  # a NOT is planned by the AND above it
+    if isinstance(node, Or):
+        kids = [tree_plan(c) for c in node.children]
+        return None if any(k is None for k in kids) else PlanOr(tuple(kids))  # type: ignore[arg-type]
+    include = [tree_plan(c) for c in node.children if not isinstance(c, Not)]
+    exclude = [tree_plan(c.child) for c in node.children if isinstance(c, Not)]
+    if not include or any(k is None for k in include + exclude):
+        return None
+    return PlanAnd(tuple(include), tuple(exclude))  # type: ignore[arg-type]
 
 
 # --- exact evaluation on words --------------------------------------------------------

@@ -13,6 +13,24 @@ contentless (the terms live in `paragraphs`); triggers give it the old values on
 Databases made before this layout have an external-content table keyed by paragraph id;
 `prepare` notices that and the queries then look documents up through `paragraphs`, until
 `rebuild` (for a migration) replaces the table.
+
+A second contentless table holds one row per DOCUMENT (rowid = document id) with the terms
+of all its paragraphs, every layer, so a query of words without phrases is one FTS5 MATCH
+(`AND`/`OR`/`NOT` evaluated by FTS5) and bm25 is computed once per matching document, not
+once per matching paragraph. A row is written whole, so it cannot follow paragraph
+inserts one at a time; instead:
+
+* triggers on `paragraphs` delete a document's row (with the values it was built from:
+  the document's paragraphs as they stood) before any of its paragraphs change, and put
+  the document into `STALE`;
+* `sync`, which the store calls at the end of every save, writes the rows of the stale
+  documents from their paragraphs and empties `STALE`;
+* `prepare` uses the table only when no stale document has paragraphs (a document whose
+  paragraphs were all deleted has no row, which is right), so a writer that does not call
+  `sync` makes searches slower until the next save, never wrong.
+
+Both tables' names start with `paragraph_fts`, which the schema comparison of migrations
+leaves to this module.
 """
 
 from __future__ import annotations
@@ -26,6 +44,8 @@ from sqlalchemy.sql import Subquery
 from opis.search.query import Plan, PlanOr, PlanTerm
 
 TABLE = "paragraph_fts"
+DOC_TABLE = "paragraph_fts_documents"  # one row per document (see above)
+STALE = "paragraph_fts_stale"  # documents whose row is missing until `sync`
 SEQ_BITS = 20
 # bm25 weights per column: a lemma hit counts most, a surface prefix or transliteration less
 WEIGHTS = (1.0, 0.5, 0.3)
@@ -54,6 +74,46 @@ _DDL = [
 ]
 
 
+def _concat(document_id: str, skip: str | None = None) -> str:
+    """SELECT 'delete', id, and the document's terms as its row holds them (paragraphs in
+    order, optionally without one) when it has a row at all; nothing otherwise."""
+    # the EXISTS does not depend on the rows, so SQLite tests it once, before reading any
+    where = (f"EXISTS (SELECT 1 FROM {DOC_TABLE}_docsize WHERE id = {document_id}) AND document_id = {document_id}"
+             + (f" AND id != {skip}" if skip else ""))
+    return (
+        f"SELECT 'delete', {document_id}, group_concat(lemmas, ' '), group_concat(forms, ' '), "
+        f"group_concat(translit, ' ') FROM (SELECT document_id, lemmas, forms, translit FROM paragraphs "
+        f"WHERE {where} ORDER BY seq) GROUP BY document_id"
+    )
+
+
+def _unindex(document_id: str, skip: str | None = None) -> str:
+    return (
+        f"INSERT INTO {DOC_TABLE}({DOC_TABLE}, rowid, lemmas, forms, translit) {_concat(document_id, skip)};\n"
+        f"        INSERT OR IGNORE INTO {STALE}(document_id) VALUES ({document_id});"
+    )
+
+
+_DOC_TRIGGERS = ("paragraphs_docfts_insert", "paragraphs_docfts_delete", "paragraphs_docfts_update")
+_DOC_DDL = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {DOC_TABLE} USING fts5(
+        lemmas, forms, translit, content='',
+        tokenize="unicode61 remove_diacritics 0 tokenchars '-'")""",
+    f"CREATE TABLE IF NOT EXISTS {STALE} (document_id INTEGER PRIMARY KEY)",
+    f"""CREATE TRIGGER IF NOT EXISTS paragraphs_docfts_insert AFTER INSERT ON paragraphs BEGIN
+        {_unindex("new.document_id", skip="new.id")}
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS paragraphs_docfts_delete BEFORE DELETE ON paragraphs BEGIN
+        {_unindex("old.document_id")}
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS paragraphs_docfts_update
+        BEFORE UPDATE OF document_id, lemmas, forms, translit ON paragraphs BEGIN
+        {_unindex("old.document_id")}
+        {_unindex("new.document_id")}
+    END""",
+]
+
+
 def match_expression(plan: Plan) -> str:
     """The FTS5 MATCH string for a plan. Terms hold only letters, digits and hyphens, so
     double-quoting them is safe and keeps FTS5 operators out of user text."""
@@ -62,14 +122,22 @@ def match_expression(plan: Plan) -> str:
         return "(" + " OR ".join(parts) + ")"
     if isinstance(plan, PlanOr):
         return "(" + " OR ".join(match_expression(c) for c in plan.children) + ")"
-    return "(" + " AND ".join(match_expression(c) for c in plan.include) + ")"
+    out = "(" + " AND ".join(match_expression(c) for c in plan.include) + ")"
+    for c in plan.exclude:  # FTS5's NOT is binary: ((a AND b) NOT c) NOT d
+        out = f"({out} NOT {match_expression(c)})"
+    return out
+
+
+def _tables(conn: Connection) -> dict[str, str]:
+    rows = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)", (TABLE, DOC_TABLE, STALE)
+    )
+    return {name: sql or "" for name, sql in rows}
 
 
 def _contentless(conn: Connection) -> bool:
-    sql = conn.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
-    ).scalar()
-    return bool(sql) and re.search(r"content\s*=\s*''", sql) is not None
+    sql = _tables(conn).get(TABLE, "")
+    return re.search(r"content\s*=\s*''", sql) is not None
 
 
 class SqliteFts:
@@ -77,10 +145,38 @@ class SqliteFts:
 
     def __init__(self) -> None:
         self.keyed_by_document = True  # the layout above; see `prepare`
+        self.documents_ready = True  # the per-document table is complete; see `prepare`
 
     def install(self, conn: Connection) -> None:
-        for ddl in _DDL:
+        """Create the tables and triggers if missing. A per-document table made here for a
+        database that already has paragraphs starts empty with every document stale, and
+        is filled by the next `sync` (the migration that adds it calls one)."""
+        new = DOC_TABLE not in _tables(conn)
+        for ddl in _DDL + _DOC_DDL:
             conn.exec_driver_sql(ddl)
+        if new:
+            conn.exec_driver_sql(f"INSERT OR IGNORE INTO {STALE}(document_id) SELECT DISTINCT document_id FROM paragraphs")
+
+    def sync(self, conn: Connection) -> None:
+        """Write the rows of the stale documents from their paragraphs (in the caller's
+        transaction; the store calls this at the end of every save)."""
+        if conn.exec_driver_sql(f"SELECT 1 FROM {STALE} LIMIT 1").first() is None:
+            return
+        conn.exec_driver_sql(
+            f"INSERT INTO {DOC_TABLE}(rowid, lemmas, forms, translit) "
+            f"SELECT document_id, group_concat(lemmas, ' '), group_concat(forms, ' '), group_concat(translit, ' ') "
+            f"FROM (SELECT document_id, lemmas, forms, translit FROM paragraphs "
+            f"WHERE document_id IN (SELECT document_id FROM {STALE}) ORDER BY document_id, seq) "
+            f"GROUP BY document_id"
+        )
+        conn.exec_driver_sql(f"DELETE FROM {STALE}")
+
+    def drop_documents(self, conn: Connection) -> None:
+        """Remove the per-document table, its triggers and `STALE` (a downgrade)."""
+        for trigger in _DOC_TRIGGERS:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {DOC_TABLE}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {STALE}")
 
     def rebuild(self, conn: Connection) -> None:
         """Replace the full-text table and triggers by the current layout and index every
@@ -89,16 +185,40 @@ class SqliteFts:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
         conn.exec_driver_sql("DROP INDEX IF EXISTS ix_paragraphs_id_document")  # an earlier aid
+        self.drop_documents(conn)
         self.install(conn)
         conn.exec_driver_sql(
             f"INSERT INTO {TABLE}(rowid, lemmas, forms, translit) "
             f"SELECT {_KEY % ('paragraphs', 'paragraphs')}, lemmas, forms, translit FROM paragraphs"
         )
-        self.keyed_by_document = True
+        self.sync(conn)
+        self.keyed_by_document = self.documents_ready = True
 
     def prepare(self, conn: Connection) -> None:
-        """Notice a database whose full-text table predates the document-keyed layout."""
-        self.keyed_by_document = _contentless(conn)
+        """Notice a database whose full-text table predates the document-keyed layout, and
+        whether the per-document table can answer (it exists and no stale document has
+        paragraphs)."""
+        tables = _tables(conn)
+        self.keyed_by_document = re.search(r"content\s*=\s*''", tables.get(TABLE, "")) is not None
+        self.documents_ready = DOC_TABLE in tables and STALE in tables and conn.exec_driver_sql(
+            f"SELECT 1 FROM {STALE} AS s WHERE EXISTS "
+            f"(SELECT 1 FROM paragraphs AS p WHERE p.document_id = s.document_id) LIMIT 1"
+        ).first() is None
+
+    def documents(self, plan: Plan, ranked: bool = True) -> Subquery | None:
+        """`document_id` and `score` (bm25 over the document's row; 0 unless `ranked`) of
+        every document the plan selects, AND/OR/NOT evaluated by FTS5; None while the
+        per-document table cannot answer (see `prepare`)."""
+        if not self.documents_ready:
+            return None
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        score = literal_column(f"-bm25({DOC_TABLE}, {weights})" if ranked else "0.0", Float)
+        stmt = (
+            select(literal_column(f"{DOC_TABLE}.rowid", Integer).label("document_id"), score.label("score"))
+            .select_from(text(DOC_TABLE))
+            .where(literal_column(DOC_TABLE).op("MATCH")(bindparam("fts_query", match_expression(plan), unique=True)))
+        )
+        return (stmt.limit(-1) if ranked else stmt).subquery()  # LIMIT -1: see `candidates`
 
     def candidates(self, plan: Plan, within: Select | None = None) -> Subquery:
         weights = ", ".join(str(w) for w in WEIGHTS)
@@ -132,11 +252,26 @@ class SqliteFts:
         """Raise if the FTS index is damaged or its rows disagree with `paragraphs` (used
         by tests and doctor commands)."""
         conn.exec_driver_sql(f"INSERT INTO {TABLE}({TABLE}) VALUES ('integrity-check')")
+        tables = _tables(conn)
+        if DOC_TABLE in tables:
+            conn.exec_driver_sql(f"INSERT INTO {DOC_TABLE}({DOC_TABLE}) VALUES ('integrity-check')")
+            # a row for every document with paragraphs that is not stale, and for no other
+            indexed = f"SELECT id FROM {DOC_TABLE}_docsize"
+            due = (f"SELECT DISTINCT document_id FROM paragraphs "
+                   f"WHERE document_id NOT IN (SELECT document_id FROM {STALE})")
+            self._correspond(conn, due, indexed, DOC_TABLE)
+            stale_rows = conn.exec_driver_sql(
+                f"SELECT count(*) FROM {STALE} WHERE document_id IN ({indexed})").scalar()
+            if stale_rows:
+                raise RuntimeError(f"{stale_rows} stale documents still have rows in {DOC_TABLE}")
         if not _contentless(conn):
             return  # an external-content table: the check above compared it with its rows
         key = _KEY % ("paragraphs", "paragraphs")
-        for a, b in ((f"SELECT {key} FROM paragraphs", f"SELECT rowid FROM {TABLE}"),
-                     (f"SELECT rowid FROM {TABLE}", f"SELECT {key} FROM paragraphs")):
-            stray = conn.exec_driver_sql(f"SELECT count(*) FROM ({a} EXCEPT {b})").scalar()
+        self._correspond(conn, f"SELECT {key} FROM paragraphs", f"SELECT rowid FROM {TABLE}", TABLE)
+
+    @staticmethod
+    def _correspond(conn: Connection, a: str, b: str, table: str) -> None:
+        for x, y in ((a, b), (b, a)):
+            stray = conn.exec_driver_sql(f"SELECT count(*) FROM ({x} EXCEPT {y})").scalar()
             if stray:
-                raise RuntimeError(f"{stray} rows of {TABLE} and paragraphs do not correspond")
+                raise RuntimeError(f"{stray} rows of {table} and paragraphs do not correspond")

@@ -188,6 +188,7 @@ class Store:
             conn.execute(insert(record_versions).values(record_id=rid, sha256=sha, saved_at=now))
         for doc, para_rows in prepared:
             _insert_document(conn, rid, doc, para_rows, now)
+        self.backend.sync(conn)  # full-text rows written whole per document (SQLite)
         # new bytes bring their own pages (or none); a record re-saved with the same bytes
         # and no pages loaded (a translation added, say) keeps the pages it has
         if record.pages or (old_sha is not None and old_sha != sha):
