@@ -3,18 +3,26 @@
 A JSONL dump is one JSON object per line, in a fixed order so that the same archive
 always gives the same file:
 
-1. ``{"table": "header", "format": "opis-dump", "version": 1}``
+1. ``{"table": "header", "format": "opis-dump", "version": 2}``
 2. every original file ever saved for a dumped record (``"table": "original"``, bytes in
    base64), by content hash;
-3. for each record by id: the record (with its timestamps), its versions, then each
-   document followed by its layers, values and mentions.
+3. the access settings of the dumped records' collections (``"table": "collection"``:
+   visibility and embargo date), by name, only for collections that have any;
+4. for each record by id: the record (with its timestamps, visibility and embargo date),
+   its versions, then each document followed by its layers, values and mentions.
 
 Database row ids are never written; documents are named by (record id, seq). Importing
 goes through `Store.save_record` (so the search index is rebuilt by the store itself) and
 then puts back what saving cannot know: timestamps and older versions. Dump → import into
 an empty database → dump gives the same bytes.
 
-Restricted records are left out unless ``include_restricted=True`` is asked for.
+Only what a reader may see is dumped unless ``include_restricted=True`` is asked for:
+restricted records, records under embargo and records in a closed collection are left
+out (deleted records always are). A dump carries access with it, so an archive moved
+through one hides the same records: a record's visibility and embargo date, and its
+collection's settings, which are written before any record is saved. Importing never
+opens a record up: a record already in the database keeps the stricter of its own access
+and the dump's. Version 1 dumps (no access settings but the visibility) still import.
 """
 
 from __future__ import annotations
@@ -30,13 +38,16 @@ from typing import IO, Any, Iterator
 
 from sqlalchemy import insert, select, update
 
-from opis.model import Document, Layer, Mention, OffsetMap, Record, Span, Value
+from opis.access.policy import check_embargo, check_visibility
+from opis.model import RESTRICTED, Document, Layer, Mention, OffsetMap, Record, Span, Value
 from opis.store.repository import visible
-from opis.store.schema import documents, layers, mentions, originals, record_versions, records, values
+from opis.store.schema import (collections, documents, layers, mentions, originals, record_versions, records,
+                               values)
 
 FORMAT = "opis-dump"
-VERSION = 1
-CSV_TABLES = ("records", "versions", "originals", "documents", "layers", "values", "mentions")
+VERSION = 2  # 2: collection rows, and each record's embargo date
+READS = (1, 2)  # versions import_jsonl understands
+CSV_TABLES = ("records", "versions", "originals", "documents", "layers", "values", "mentions", "collections")
 
 
 def _ts(dt: datetime | None) -> str | None:
@@ -71,11 +82,16 @@ def iter_rows(store: Any, include_restricted: bool = False) -> Iterator[dict[str
             o = conn.execute(select(originals).where(originals.c.sha256 == sha)).mappings().one()
             yield {"table": "original", "sha256": sha, "size": o["size"], "created_at": _ts(o["created_at"]),
                    "bytes": base64.b64encode(bytes(o["bytes"])).decode("ascii")}
+        names = sorted({r["collection"] for r in rec_rows})
+        for c in conn.execute(select(collections).where(collections.c.name.in_(names))
+                              .order_by(collections.c.name)).mappings():
+            yield {"table": "collection", "name": c["name"], "visibility": c["visibility"],
+                   "embargo_until": c["embargo_until"], "updated_at": _ts(c["updated_at"])}
         for r in rec_rows:
             yield {"table": "record", "id": r["id"], "source_name": r["source_name"],
                    "source_path": r["source_path"], "collection": r["collection"], "format": r["format"],
                    "encoding": r["encoding"], "sha256": r["sha256"], "visibility": r["visibility"],
-                   "metadata": r["meta"], "warnings": r["warnings"], "text": r["text"],
+                   "embargo_until": r["embargo_until"], "metadata": r["meta"], "warnings": r["warnings"], "text": r["text"],
                    "created_at": _ts(r["created_at"]), "updated_at": _ts(r["updated_at"])}
             for v in versions[r["id"]]:
                 yield {"table": "version", "record_id": r["id"], "sha256": v["sha256"], "saved_at": _ts(v["saved_at"])}
@@ -127,7 +143,7 @@ def export_csv(store: Any, out_dir: str | Path, include_restricted: bool = False
     out_dir.mkdir(parents=True, exist_ok=True)
     buffers: dict[str, tuple[io.StringIO, csv.DictWriter | None]] = {t: (io.StringIO(), None) for t in CSV_TABLES}
     table_of = {"record": "records", "version": "versions", "original": "originals", "document": "documents",
-                "layer": "layers", "value": "values", "mention": "mentions"}
+                "layer": "layers", "value": "values", "mention": "mentions", "collection": "collections"}
     for row in iter_rows(store, include_restricted):
         if row["table"] == "header":
             continue
@@ -178,7 +194,7 @@ class _Pending:
             source_name=r["source_name"], original=base64.b64decode(originals_by_sha[r["sha256"]]["bytes"]),
             encoding=r["encoding"], format=r["format"], text=r["text"], metadata=r["metadata"],
             warnings=list(r["warnings"]), visibility=r["visibility"], collection=r["collection"],
-            source_path=r["source_path"],
+            source_path=r["source_path"], embargo_until=check_embargo(r.get("embargo_until")),
         )
         if record.id != r["id"]:
             raise ValueError(f"record {r['id']}: its collection and source name give id {record.id}")
@@ -228,6 +244,42 @@ def _restore(store: Any, pending: _Pending, originals_by_sha: dict[str, dict[str
                 conn.execute(update(values).where(values.c.id == vid).values(created_at=_dt(v["created_at"])))
 
 
+def _stricter(a: tuple[str, str | None], b: tuple[str, str | None]) -> tuple[str, str | None]:
+    """Of two (visibility, embargo date) pairs, the closed one: restricted if either is,
+    under the later embargo if any."""
+    visibility = RESTRICTED if RESTRICTED in (a[0], b[0]) else a[0]
+    return visibility, max((d for d in (a[1], b[1]) if d), default=None)
+
+
+def _tighten(store: Any, row: dict[str, Any]) -> None:
+    """A record already stored takes the dump's access where it is stricter (saving an
+    unchanged record writes nothing, and a save never loosens access)."""
+    with store.engine.begin() as conn:
+        old = conn.execute(select(records.c.visibility, records.c.embargo_until)
+                           .where(records.c.id == row["id"])).first()
+        if old is None:
+            return
+        vis, until = _stricter((old.visibility, old.embargo_until),
+                               (check_visibility(row["visibility"]), check_embargo(row.get("embargo_until"))))
+        if (vis, until) != (old.visibility, old.embargo_until):
+            conn.execute(update(records).where(records.c.id == row["id"]).values(visibility=vis, embargo_until=until))
+
+
+def _put_collection(store: Any, row: dict[str, Any]) -> None:
+    """A collection's access from the dump, kept stricter than what is already stored."""
+    visibility, until = check_visibility(row["visibility"]), check_embargo(row.get("embargo_until"))
+    with store.engine.begin() as conn:
+        old = conn.execute(select(collections).where(collections.c.name == row["name"])).mappings().first()
+        if old is None:
+            conn.execute(insert(collections).values(name=row["name"], visibility=visibility, embargo_until=until,
+                                                    updated_at=_dt(row["updated_at"]) or datetime.now(timezone.utc)))
+            return
+        vis, until = _stricter((old["visibility"], old["embargo_until"]), (visibility, until))
+        if (vis, until) != (old["visibility"], old["embargo_until"]):
+            conn.execute(update(collections).where(collections.c.name == row["name"])
+                         .values(visibility=vis, embargo_until=until, updated_at=datetime.now(timezone.utc)))
+
+
 def import_jsonl(store: Any, path: str | Path | IO[str]) -> dict[str, int]:
     """Load a dump into `store`; returns how many records were added, updated, unchanged."""
     counts = {"added": 0, "updated": 0, "unchanged": 0}
@@ -241,14 +293,20 @@ def import_jsonl(store: Any, path: str | Path | IO[str]) -> dict[str, int]:
         counts[status] += 1
         if status != "unchanged":
             _restore(store, pending, originals_by_sha)
+        else:
+            _tighten(store, pending.row)
 
     for row in _read_rows(path):
         kind = row.get("table")
         if kind == "header":
-            if row.get("format") != FORMAT or row.get("version") != VERSION:
-                raise ValueError(f"not an {FORMAT} version {VERSION} file")
+            if row.get("format") != FORMAT or row.get("version") not in READS:
+                raise ValueError(f"not an {FORMAT} file of version {' or '.join(map(str, READS))}")
         elif kind == "original":
             originals_by_sha[row["sha256"]] = row
+        elif kind == "collection":
+            if pending is not None:
+                raise ValueError("a collection row comes after the records")
+            _put_collection(store, row)
         elif kind == "record":
             flush()
             pending = _Pending(row)

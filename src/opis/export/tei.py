@@ -27,7 +27,7 @@ from lxml import etree
 
 from opis.export.citations import source_info
 from opis.export.record_json import record_title
-from opis.model import DIPLOMATIC, PUBLIC, Document, Record
+from opis.model import DIPLOMATIC, PUBLIC, RESTRICTED, Document, Record
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -558,6 +558,25 @@ def _original_note(parent: etree._Element, record: Record) -> None:
     sub(note, "seg", "\n" + "\n".join(textwrap.wrap(b64, 76)) + "\n", type="base64").tail = "\n"
 
 
+def _availability(parent: etree._Element, record: Record) -> None:
+    """Who may read the record: free, restricted, or restricted until its embargo ends
+    (a date to come; one that has passed is mentioned, the record being free)."""
+    from opis.access.policy import today
+
+    until = record.embargo_until
+    embargoed = bool(until and until > today())
+    free = record.visibility == PUBLIC and not embargoed
+    av = sub(parent, "availability", status="free" if free else "restricted")
+    p = sub(av, "p", "Public record." if record.visibility == PUBLIC and not embargoed else
+            "Restricted record." if not embargoed else None)
+    if until:
+        if embargoed and record.visibility == PUBLIC:
+            p.text = "Under embargo until "
+        elif embargoed:
+            p.text = "Restricted record, also under embargo until "
+        else:
+            p.text = (p.text or "") + " The embargo ended on "
+        sub(p, "date", until, when=until, type="embargo").tail = "."
 def _header(tei: etree._Element, record: Record, reg: Authorities) -> None:
     meta = record.metadata
     info = source_info(record)
@@ -568,8 +587,7 @@ def _header(tei: etree._Element, record: Record, reg: Authorities) -> None:
     ps = sub(fd, "publicationStmt")
     sub(ps, "publisher", "opis")
     sub(ps, "idno", record.id, type="opis")
-    av = sub(ps, "availability", status="free" if record.visibility == PUBLIC else "restricted")
-    sub(av, "p", "Public record." if record.visibility == PUBLIC else "Restricted record.")
+    _availability(ps, record)
     ns = sub(fd, "notesStmt")
     for key in ("summary", "citation", "credits"):
         if meta.get(key):
@@ -666,9 +684,34 @@ def export_tei(store: Any, out_dir: Any, include_restricted: bool = False) -> li
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    closed = _collection_access(store)
     paths = []
     for record in store.iter_records(include_restricted=include_restricted):
         path = out / tei_file_name(record)
-        path.write_bytes(tei_bytes(record))
+        path.write_bytes(tei_bytes(_with_collection_access(record, closed.get(record.collection))))
         paths.append(path)
     return paths
+
+
+def _collection_access(store: Any) -> dict[str, tuple[str, str | None]]:
+    """Collection name -> (visibility, embargo date), for collections with settings."""
+    from sqlalchemy import select
+
+    from opis.store.schema import collections
+
+    with store.engine.connect() as conn:
+        return {n: (v, e) for n, v, e in conn.execute(
+            select(collections.c.name, collections.c.visibility, collections.c.embargo_until))}
+
+
+def _with_collection_access(record: Record, access: tuple[str, str | None] | None) -> Record:
+    """The record as its TEI should describe it: restricted when its collection is, under
+    the later of its own and its collection's embargo (the stored record is unchanged)."""
+    if access is None:
+        return record
+    from dataclasses import replace
+
+    visibility, until = access
+    return replace(record, visibility=RESTRICTED if RESTRICTED in (visibility, record.visibility) else PUBLIC,
+                   embargo_until=max((d for d in (until, record.embargo_until) if d), default=None))
+
