@@ -260,21 +260,19 @@ class Document:
 
     def first(self, field_name: str) -> Value | None:
         """The value to show for a field: a human correction wins over the machine."""
-        found = [v for v in self.values if v.field == field_name]
-        if not found:
-            return None
-        human = [v for v in found if v.origin == "human"]
-        return (human or found)[0]
+        shown = self.shown(field_name)
+        return shown[0] if shown else None
 
     def all(self, field_name: str) -> list[Value]:
         return [v for v in self.values if v.field == field_name]
 
     def shown(self, field_name: str) -> list[Value]:
         """The values to show for a field: an editor's, when there are any, replace
-        the machine's (several authors corrected to one show one)."""
+        the machine's (several authors corrected to one show one); an editor's empty
+        value (None) says the document has none, so nothing is shown."""
         found = self.all(field_name)
         human = [v for v in found if v.origin == "human"]
-        return human or found
+        return [v for v in human if v.value is not None] if human else found
 
 
 @dataclass(slots=True)

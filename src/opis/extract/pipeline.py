@@ -122,7 +122,7 @@ def summarise(values: list[Value]) -> dict[str, Any]:
         # an editor's correction replaces what the machine found for that field
         found = [v for v in values if v.field == name]
         human = [v for v in found if v.origin == "human"]
-        return human or found
+        return [v for v in human if v.value is not None] if human else found  # None: "there is none"
 
     def first(name: str) -> Value | None:
         found = every(name)

@@ -137,7 +137,9 @@ def correct_field(store: Any, viewer: Viewer, record_id: str, number: int, field
     record = _load(store, record_id)
     doc = _document(record, number)
     shown = doc.shown(field)
-    old = {"values": _payloads(shown), "origin": shown[0].origin if shown else None,
+    # an editor's "none" shows nothing but is still the editor's (so a revert restores it)
+    human = any(v.origin == "human" for v in doc.all(field))
+    old = {"values": _payloads(shown), "origin": "human" if human else shown[0].origin if shown else None,
            "machine": _payloads([v for v in doc.all(field) if v.origin != "human"])}
     new = {"values": payloads, "origin": "human", "document": number, "field": field}
     with store.engine.begin() as conn:

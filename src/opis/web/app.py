@@ -457,7 +457,8 @@ def create_app(db_url: str) -> FastAPI:
                          at: str | None = None) -> Response:
         data, rendered = document_data(request, record_id, number, view, at)
         views = (*VIEWS, PARALLEL) if data["translations"] else VIEWS
-        return page(request, "document.html", data, rendered=rendered, views=views)
+        return page(request, "document.html", data, rendered=rendered, views=views,
+                    review=editor_notice(store, request, record_id, number))  # editors: link and access
 
     def citation_handler(request: Request, record_id: str, number: int, fmt: str) -> Response:
         record = get_record(request, record_id)
@@ -599,9 +600,11 @@ def create_app(db_url: str) -> FastAPI:
         # XML for harvesters, not part of the JSON API (and its GET+POST route shares one operationId)
         app.include_router(oai_router(lambda: store), include_in_schema=False)
     from opis.web.iiif import iiif_router
+    from opis.web.review import editor_notice, review_router
 
     # IIIF manifests and page images for viewers such as Mirador (scans only)
     app.include_router(iiif_router(lambda: store), include_in_schema=False)
+    app.include_router(review_router(store, page))  # the editors' pages and forms (opis.web.review)
     app.include_router(sitemap_router(lambda: store), include_in_schema=False)  # public pages only
     return app
 
