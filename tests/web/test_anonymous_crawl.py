@@ -541,6 +541,30 @@ def test_searching_for_a_hidden_record_finds_nothing_at_all(client, built):
             assert not any(counted.values()), (h.key, params, counted)
 
 
+def test_a_shared_name_is_labelled_from_visible_records_only(client, built):
+    """Суслов signs a hidden decision and a public note: the hidden record's English
+    spelling of his name must not label the public facet."""
+    from sqlalchemy import select, update
+
+    from opis.store.schema import documents, mentions
+
+    spelling = "Zzz Hidden Spelling"
+    hidden = next(h for h in built.hidden if h.key == "restricted-collection")
+    store = Store.open(built.db)
+    try:
+        with store.engine.begin() as conn:
+            docs = select(documents.c.id).where(documents.c.record_id == hidden.id)
+            changed = conn.execute(update(mentions).where(mentions.c.document_id.in_(docs),
+                                                          mentions.c.name.like("Суслов%"))
+                                   .values(name_en=spelling)).rowcount
+    finally:
+        store.close()
+    assert changed
+    for url in ("/search.json", "/search?q=Суслов", "/entities.json", "/index.json"):
+        assert spelling.lower() not in client.get(url).text.lower(), url
+    assert "суслов" in client.get("/search.json").text.lower()
+
+
 def test_oai_by_post_is_as_closed(client, built):
     listed = client.get("/oai?verb=ListIdentifiers&metadataPrefix=oai_dc").text
     prefix = re.search(r"<identifier>([^<]+)</identifier>", listed)[1][:-12]

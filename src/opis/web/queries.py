@@ -172,14 +172,17 @@ def document_titles(engine: Engine, keys: Iterable[tuple[str, int]]) -> dict[tup
 
 
 def english_names(engine: Engine, names: Iterable[str]) -> dict[str, str]:
-    """Canonical name → the English name some mention gives it (for facet labels)."""
+    """Canonical name → the English name some visible mention gives it (for facet labels;
+    a hidden record's spelling of a name is not shown)."""
     names = list(set(names))
     if not names:
         return {}
     with engine.connect() as conn:
         rows = conn.execute(
             select(mentions.c.name, func.max(mentions.c.name_en))
-            .where(mentions.c.name.in_(names), mentions.c.name_en.is_not(None))
+            .select_from(mentions.join(documents, documents.c.id == mentions.c.document_id)
+                         .join(records, records.c.id == documents.c.record_id))
+            .where(mentions.c.name.in_(names), mentions.c.name_en.is_not(None), visible(False))
             .group_by(mentions.c.name)
         ).all()
     return {n: e for n, e in rows if e}
