@@ -588,7 +588,13 @@ def test_a_lifted_embargo_shows_the_record_everywhere(client, crawl, built):
 
 
 def test_sitemap_lists_public_documents_only(client, built):
-    text = client.get("/sitemap.xml").text
+    from lxml import etree
+
+    response = client.get("/sitemap.xml")
+    assert response.headers["content-type"].startswith("application/xml")
+    root = etree.fromstring(response.content)
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    text = response.text
     locs = re.findall(r"<loc>http://testserver([^<]+)</loc>", text)
     docs = {u for u in locs if u.startswith("/documents/")}
     assert len(docs) == built.visible_documents
@@ -627,3 +633,27 @@ def test_exports_with_the_option_still_leave_deleted_records_out(built, tmp_path
     for h in built.hidden:
         if h is not deleted:
             assert h.id in text, h.key
+
+
+def test_a_long_sitemap_becomes_an_index_of_files(built):
+    """Past the protocol's limit (2 here) /sitemap.xml names files that hold, between them,
+    the fixed pages and every visible document once, in order."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from opis.web.sitemap import FIXED, sitemap_router
+
+    store = Store.open(built.db)
+    try:
+        app = FastAPI()
+        app.include_router(sitemap_router(lambda: store, max_urls=2))
+        c = TestClient(app)
+        index = c.get("/sitemap.xml").text
+        files = re.findall(r"<loc>http://testserver(/sitemap/\d+\.xml)</loc>", index)
+        assert "<sitemapindex" in index and len(files) == -(-(len(FIXED) + built.visible_documents) // 2)
+        locs = [u for f in files for u in re.findall(r"<loc>http://testserver([^<]+)</loc>", c.get(f).text)]
+        assert locs[:len(FIXED)] == list(FIXED)
+        assert sorted(u.split("/")[2] for u in locs[len(FIXED):]) == sorted(built.public_ids)
+        assert c.get(f"/sitemap/{len(files) + 1}.xml").status_code == 404
+    finally:
+        store.close()
