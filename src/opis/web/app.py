@@ -32,6 +32,7 @@ from opis.search.query import QueryError
 from opis.store.repository import Store
 from opis.export import citations
 from opis.web import fonts, queries, schemas
+from opis.web.api import api_router
 from opis.web.sitemap import sitemap_router
 from opis.web.auth import AuthError, csrf_token, install_auth, login_redirect, viewer_of
 from opis.web.chart import year_bars
@@ -77,6 +78,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 JSON_SUFFIXES = (".json",)
+API_PREFIX = "/api/"  # the editors' JSON API (opis.web.api): JSON answers only, errors included
+CITATION_TYPES = {"bib": "application/x-bibtex", "ris": "application/x-research-info-systems",
+                  "csl": "application/vnd.citationstyles.csl+json"}
+DATE_PARAM = "^ *([0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?)? *$"  # the search's date filters (or nothing)
 AUTHORITY_KEYS = ("id", "type", "name", "en", "heading", "initials", "variants", "pseudonyms", "born", "died",
                   "role", "country", "kind", "wikidata")
 
@@ -102,7 +107,7 @@ def entity_url(eid: str) -> str:
 
 
 def wants_json(request: Request) -> bool:
-    if request.url.path.endswith(JSON_SUFFIXES):
+    if request.url.path.endswith(JSON_SUFFIXES) or request.url.path.startswith(API_PREFIX):
         return True
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept
@@ -169,7 +174,12 @@ def create_app(db_url: str) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable) -> Response:
         try:
-            response = await call_next(request)
+            if "\x00" in request.scope["path"] or "%00" in request.url.query:
+                # no id, name or word in the archive has one (PostgreSQL text cannot hold it);
+                # the OpenAPI description says so (schemas.NO_NUL)
+                response = error_page(request, 400, "Bad request", "An address may not contain NUL characters.")
+            else:
+                response = await call_next(request)
         except Exception:  # never a traceback for the reader
             log.exception("error serving %s", request.url.path)
             response = error_page(request, 500, "Something went wrong",
@@ -193,7 +203,9 @@ def create_app(db_url: str) -> FastAPI:
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             return error_page(request, 404, "Not found", "There is no page at this address.")
-        return error_page(request, exc.status_code, "Error", str(exc.detail))
+        response = error_page(request, exc.status_code, "Error", str(exc.detail))
+        response.headers.update(exc.headers or {})  # such as Allow, with 405
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def on_bad_params(request: Request, exc: RequestValidationError) -> Response:
@@ -422,10 +434,11 @@ def create_app(db_url: str) -> FastAPI:
 
     search_params = dict(
         q=Query(None, max_length=1000, description='Words in any case form, "phrases", prefix*, OR, NOT, -word.'),
-        sort=Query(None, description="relevance (default with a query), date (default without), or date_desc"),
+        sort=Query(None, pattern="^(relevance|date|date_desc)$",
+                   description="relevance (default with a query), date (default without), or date_desc"),
         page=Query(1, ge=1, le=10000, description="Page of results, from 1."),
-        date_from=Query(None, description="YYYY, YYYY-MM or YYYY-MM-DD"),
-        date_to=Query(None, description="YYYY, YYYY-MM or YYYY-MM-DD"),
+        date_from=Query(None, pattern=DATE_PARAM, description="YYYY, YYYY-MM or YYYY-MM-DD"),
+        date_to=Query(None, pattern=DATE_PARAM, description="YYYY, YYYY-MM or YYYY-MM-DD"),
         doc_type=Query([], description="Document type; repeat for any of several."),
         classification=Query([]), language=Query([]), collection=Query([]),
         person=Query([], description="Canonical name of a person mentioned."),
@@ -468,20 +481,22 @@ def create_app(db_url: str) -> FastAPI:
         url = str(request.base_url).rstrip("/") + doc_url(record.id, doc.seq)
         name = f"opis-{record_id}-{number}"
         if fmt == "bib":
-            body, media = citations.bibtex(record, doc, url), "application/x-bibtex; charset=utf-8"
+            body = citations.bibtex(record, doc, url)
         elif fmt == "ris":
-            body, media = citations.ris(record, doc, url), "application/x-research-info-systems; charset=utf-8"
+            body = citations.ris(record, doc, url)
         else:
             body = json.dumps([citations.csl_json(record, doc, url)], ensure_ascii=False, indent=2) + "\n"
-            media = "application/vnd.citationstyles.csl+json; charset=utf-8"
+        media = CITATION_TYPES[fmt] + "; charset=utf-8"
         ext = {"bib": "bib", "ris": "ris", "csl": "csl.json"}[fmt]
         return Response(body, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}.{ext}"'})
 
-    view_q = Query(READING, description="reading (edited text), diplomatic (as transcribed, with marks) or "
-                                        "parallel (original and translation side by side)")
-    at_q = Query(None, description="START-END in the reading text (or LANG:START-END in a translation): "
-                                   "a passage to mark (search hits link to it)")
+    view_q = Query(READING, pattern=f"^({'|'.join((*VIEWS, PARALLEL))})$",
+                   description="reading (edited text), diplomatic (as transcribed, with marks) or "
+                               "parallel (original and translation side by side)")
+    at_q = Query(None, pattern="^([a-z]{2}:)?[0-9]{1,9}-[0-9]{1,9}$",
+                 description="START-END in the reading text (or LANG:START-END in a translation): "
+                             "a passage to mark (search hits link to it)")
     not_found = {404: {"description": "No public document with this id and number", "model": schemas.Error}}
 
     @app.get("/documents/{record_id}.json", tags=["json"], summary="A record's first document, as JSON",
@@ -501,10 +516,12 @@ def create_app(db_url: str) -> FastAPI:
             return handler
         app.add_api_route(f"/documents/{{record_id}}/{{number:int}}.{ext}", make(), methods=["GET"],
                           tags=["citations"], summary=f"Citation of a document as {title}",
-                          response_class=Response, responses=not_found)
+                          response_class=Response, responses={**not_found, **schemas.download(CITATION_TYPES[fmt])})
 
     @app.get("/documents/{record_id}/source", tags=["downloads"], summary="The source file as it was ingested",
-             response_class=Response, responses=not_found)
+             response_class=Response,
+             responses={**not_found, **schemas.download("text/plain", *dict.fromkeys(t for _, t in _MEDIA),
+                                                        "application/octet-stream")})
     def document_source(request: Request, record_id: str) -> Response:
         record = get_record(request, record_id)
         if record.encoding and record.encoding.lower() == "binary":  # a scan or an HTR file
@@ -515,7 +532,7 @@ def create_app(db_url: str) -> FastAPI:
                         headers={"Content-Disposition": f'inline; filename="{record.source_name.split("/")[-1]}"'})
 
     @app.get("/documents/{record_id}/tei.xml", tags=["downloads"], summary="The record as TEI P5 XML",
-             response_class=Response, responses=not_found)
+             response_class=Response, responses={**not_found, **schemas.download("application/tei+xml")})
     def document_tei(request: Request, record_id: str) -> Response:
         from opis.export.tei import tei_bytes
 
@@ -569,25 +586,14 @@ def create_app(db_url: str) -> FastAPI:
         raise PageError(404, "Not found", "This font is not installed; the pages fall back to local serif fonts.")
 
     def openapi() -> dict[str, Any]:
-        """FastAPI documents bad parameters as 422; this archive answers 400 (an error page
-        or `{"error": ...}`), so the description says that."""
+        """FastAPI's description, finished by `schemas.finish_openapi` to say what the archive
+        really answers (400 not 422, error pages or `Error` JSON, JSON twins, API tokens)."""
         if app.openapi_schema is None:
             from fastapi.openapi.utils import get_openapi
 
             spec = get_openapi(title=app.title, version=app.version, description=app.description,
                                routes=app.routes)
-            for ops in spec.get("paths", {}).values():
-                for op in ops.values():
-                    if op.get("responses", {}).pop("422", None) is not None:
-                        op["responses"].setdefault("400", {
-                            "description": "Bad parameters",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                        })
-            schemas_ = spec.get("components", {}).get("schemas", {})
-            for unused in ("HTTPValidationError", "ValidationError"):
-                schemas_.pop(unused, None)
-            schemas_.setdefault("Error", schemas.Error.model_json_schema())
-            app.openapi_schema = spec
+            app.openapi_schema = schemas.finish_openapi(spec)  # 400s, error pages, twins, tokens
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -605,6 +611,7 @@ def create_app(db_url: str) -> FastAPI:
     # IIIF manifests and page images for viewers such as Mirador (scans only)
     app.include_router(iiif_router(lambda: store), include_in_schema=False)
     app.include_router(review_router(store, page))  # the editors' pages and forms (opis.web.review)
+    app.include_router(api_router(store))  # the editors' JSON API for scripts (opis.web.api)
     app.include_router(sitemap_router(lambda: store), include_in_schema=False)  # public pages only
     return app
 
