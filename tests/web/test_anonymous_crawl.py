@@ -483,8 +483,8 @@ def test_no_answer_names_a_hidden_record(crawl):
         "\n".join(crawl.problems[:200])
 
 
-def _same_answer(client, template: str, rid: str) -> tuple[int, str]:
-    r = client.get(template.replace("{id}", rid))
+def _same_answer(client, template: str, rid: str, **headers: str) -> tuple[int, str]:
+    r = client.get(template.replace("{id}", rid), headers=headers)
     text = re.sub(r'name="csrf[^"]*" value="[^"]*"', "", r.text)
     for form in (rid, unquote(rid), html.escape(unquote(rid))):
         text = text.replace(form, "{id}")
@@ -497,6 +497,10 @@ def test_a_hidden_id_answers_as_an_id_that_never_existed(client, built):
         for template in hidden_addresses("{id}"):
             assert _same_answer(client, template, h.id) == _same_answer(client, template, FAKE_ID), \
                 (h.key, template)
+        for template in hidden_addresses("{id}"):  # the JSON twins asked for by header
+            hidden, fake = (_same_answer(client, template, i, accept="application/json") for i in (h.id, FAKE_ID))
+            assert hidden == fake, (h.key, template, "Accept: application/json")
+            assert not leaks(template.replace("{id}", h.id), hidden[1].encode(), built.hidden)
         assert client.get(f"/documents/{h.id}").status_code == 404
         for eid in h.entities:
             for template in ("/entities/{id}", "/entities/{id}.json"):
