@@ -174,3 +174,14 @@ def test_next_after_login_stays_on_this_site():
     assert safe_next("/review/abc") == "/review/abc"
     for bad in ("https://evil.example/", "//evil.example/x", "/\\evil", None, "review"):
         assert safe_next(bad) == "/review"
+
+
+def test_a_name_with_a_nul_is_an_unknown_name_not_a_server_error(store_url, make_store):
+    from fastapi.testclient import TestClient
+
+    from opis.web.app import create_app
+
+    create_user(make_store(), "vera", "editor", PASSWORD)
+    with TestClient(create_app(store_url)) as client:
+        r = _login(client, "ve\x00ra", PASSWORD)
+        assert r.status_code == 401 and "Wrong user name or password." in r.text

@@ -198,3 +198,12 @@ def test_the_review_queue_puts_the_least_sure_first(telegram, seed000):
     service.mark_reviewed(store, EDITOR, queue[0]["id"])
     assert [r["id"] for r in service.review_queue(store)] == [queue[1]["id"]]
     assert [r["id"] for r in service.review_queue(store, include_reviewed=True)][-1] == queue[0]["id"]
+
+
+def test_a_nul_in_an_editors_text_is_refused_with_a_reason(telegram):
+    store, rid, _, _ = telegram
+    with pytest.raises(CorrectionError, match="NUL"):
+        service.correct_field(store, EDITOR, rid, 1, "author", "Хру\x00щев")
+    with pytest.raises(CorrectionError, match="NUL"):
+        service.merge_entities(store, EDITOR, "PER", "Ми\x00коян", "Сталин")
+    assert _authors(store, rid) == [("Микоян", "machine")]

@@ -142,8 +142,10 @@ def authenticate(store: Any, name: str, password: str, now: datetime | None = No
     key = _failure_key(name or "")
     with store.engine.connect() as conn:
         fail = conn.execute(select(login_failures).where(login_failures.c.key == key)).mappings().first()
-        row = conn.execute(select(users).where(users.c.name == (name or "").strip(),
-                                               users.c.disabled_at.is_(None))).mappings().first()
+        # a name no account can have (PostgreSQL refuses NUL in text) is simply unknown
+        row = None if "\x00" in (name or "") else conn.execute(
+            select(users).where(users.c.name == (name or "").strip(),
+                                users.c.disabled_at.is_(None))).mappings().first()
     if fail is not None:
         wait = wait_needed(fail["count"]) - int((now - _aware(fail["last_at"])).total_seconds())
         if wait > 0:

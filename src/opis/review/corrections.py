@@ -74,7 +74,7 @@ def party(name: str) -> dict[str, Any]:
     knows the name (any case form, pseudonyms), else kept as typed."""
     from opis.entities.authority import default_authority
 
-    name = " ".join(name.split())
+    name = " ".join(clean_input(name).split())
     link = default_authority().link(name)
     if link is not None and link.score >= 0.9:
         e = link.entry
@@ -83,15 +83,22 @@ def party(name: str) -> dict[str, Any]:
     return {"name": name, "name_en": None, "authority_id": None, "kind": None}
 
 
+def clean_input(text: str) -> str:
+    """An editor's text as it may be stored: no NUL (no database takes it)."""
+    if "\x00" in text:
+        raise CorrectionError("the text holds a NUL character; type it again")
+    return text
+
+
 def field_value(field: str, raw: Any) -> Any:
     """The stored form of an editor's input for a field: a list of value payloads (an
     empty list says "none": the machine's values are withdrawn)."""
     if field not in EDITABLE_FIELDS:
         raise CorrectionError(f"field must be one of {', '.join(EDITABLE_FIELDS)}")
     if isinstance(raw, list):
-        items = [str(x) for x in raw]
+        items = [clean_input(str(x)) for x in raw]
     else:
-        items = [str(raw or "")]
+        items = [clean_input(str(raw or ""))]
     if field in PARTY_FIELDS:  # several names: one per line or separated by ";"
         names = [n.strip() for item in items for n in re.split(r"[;\n]", item) if n.strip()]
         return [party(n) for n in names]

@@ -28,6 +28,7 @@ from opis.review.corrections import (
     SUSPECT_ACTIONS,
     CorrectionError,
     Decision,
+    clean_input,
     field_value,
     party,
 )
@@ -202,7 +203,7 @@ def decide_suspect(store: Any, viewer: Viewer, record_id: str, number: int, key:
         raise KeyError(key)
     suggestions = list((span.attrs or {}).get("suggestions") or [])
     if action == "accept":
-        reading = (reading or (suggestions[0] if suggestions else "")).strip()
+        reading = clean_input(reading or (suggestions[0] if suggestions else "")).strip()
         if not reading:
             raise CorrectionError("accepting needs the right reading")
     value = {"action": action, "reading": reading if action == "accept" else None}
@@ -222,7 +223,7 @@ def merge_entities(store: Any, viewer: Viewer, type_: str, name: str, into: str)
     if type_ not in ("PER", "ORG", "LOC"):
         raise CorrectionError("type must be PER, ORG or LOC")
     target = party(into)
-    if not name.strip() or not target["name"]:
+    if not clean_input(name).strip() or not target["name"]:
         raise CorrectionError("merging needs both names")
     with store.engine.begin() as conn:
         affected = sorted(set(conn.execute(
