@@ -18,7 +18,6 @@ address with an id that never existed.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -384,7 +383,7 @@ def openapi_urls(client, built: Built, entity_ids: list[str]) -> list[str]:
                 choices = ["1"]
             fillings = [dict(f, **{name: c}) for f in fillings for c in choices]
         for f in fillings:
-            url = re.sub(r"{(\w+)(?::\w+)?}", lambda m: quote(f[m[1]], safe=""), path)
+            url = re.sub(r"{(\w+)(?::\w+)?}", lambda m, f=f: quote(f[m[1]], safe=""), path)
             urls.append(url)
     return urls
 
