@@ -207,3 +207,21 @@ def test_a_nul_in_an_editors_text_is_refused_with_a_reason(telegram):
     with pytest.raises(CorrectionError, match="NUL"):
         service.merge_entities(store, EDITOR, "PER", "Ми\x00коян", "Сталин")
     assert _authors(store, rid) == [("Микоян", "machine")]
+
+
+def test_opening_a_record_up_gives_it_a_new_datestamp_for_harvesters(telegram):
+    from opis.store.schema import records
+
+    store, rid, _, _ = telegram
+
+    def stamp():
+        with store.engine.connect() as conn:
+            return conn.execute(select(records.c.updated_at).where(records.c.id == rid)).scalar_one()
+
+    service.set_access(store, EDITOR, rid, "restricted")
+    closed = stamp()
+    service.set_access(store, EDITOR, rid, "public")
+    assert stamp() > closed
+    opened = stamp()
+    service.set_collection_access(store, ADMIN, "default", "public")
+    assert stamp() > opened

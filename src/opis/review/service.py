@@ -341,8 +341,9 @@ def set_access(store: Any, viewer: Viewer, record_id: str, visibility: str,
                            .where(records.c.id == record_id)).first()
         if old is None:
             raise KeyError(record_id)
+        # a new datestamp, so OAI-PMH harvesters asking for changes see a record opened up
         conn.execute(update(records).where(records.c.id == record_id)
-                     .values(visibility=visibility, embargo_until=embargo_until))
+                     .values(visibility=visibility, embargo_until=embargo_until, updated_at=_now()))
         append_event(conn, actor, "access", record_id, "visibility",
                      {"visibility": old.visibility, "embargo_until": old.embargo_until},
                      {"visibility": visibility, "embargo_until": embargo_until})
@@ -357,6 +358,7 @@ def set_collection_access(store: Any, viewer: Viewer, name: str, visibility: str
         conn.execute(delete(collections).where(collections.c.name == name))
         conn.execute(insert(collections).values(name=name, visibility=visibility, embargo_until=embargo_until,
                                                 updated_at=_now()))
+        conn.execute(update(records).where(records.c.collection == name).values(updated_at=_now()))
         append_event(conn, actor, "collection.access", None, f"collection {name}",
                      {"visibility": old["visibility"], "embargo_until": old["embargo_until"]} if old else None,
                      {"visibility": visibility, "embargo_until": embargo_until})
@@ -369,7 +371,8 @@ def delete_record(store: Any, viewer: Viewer, record_id: str, deleted: bool = Tr
         old = conn.execute(select(records.c.deleted_at).where(records.c.id == record_id)).first()
         if old is None:
             raise KeyError(record_id)
-        conn.execute(update(records).where(records.c.id == record_id).values(deleted_at=_now() if deleted else None))
+        conn.execute(update(records).where(records.c.id == record_id)
+                     .values(deleted_at=_now() if deleted else None, updated_at=_now()))
         append_event(conn, actor, "delete" if deleted else "undelete", record_id, "record",
                      {"deleted": old.deleted_at is not None}, {"deleted": deleted})
 
