@@ -88,7 +88,7 @@ def test_dump_holds_every_version_and_the_originals(source_db, tmp_path):
     assert all(v["sha256"] in originals for v in versions)
     assert originals[edited["sha256"]].endswith("[Второй вариант расшифровки]\n".encode())
     kinds = {r["table"] for r in rows}
-    assert kinds == {"header", "original", "record", "version", "document", "layer", "value", "mention"}
+    assert kinds == {"header", "original", "record", "version", "document", "layer", "value", "mention", "event"}
     human = [r for r in rows if r["table"] == "value" and r["origin"] == "human"]
     assert [h["value"] for h in human] == ["A title an editor wrote"]
 
@@ -115,7 +115,8 @@ def test_restricted_records_only_on_request(source_db, tmp_path):
 def test_csv_per_table_and_identical_after_import(source_db, tmp_path, make_store):
     first = export_csv(source_db, tmp_path / "csv1", include_restricted=True)
     assert [p.name for p in first] == ["records.csv", "versions.csv", "originals.csv", "documents.csv",
-                                       "layers.csv", "values.csv", "mentions.csv", "collections.csv"]
+                                       "layers.csv", "values.csv", "mentions.csv", "collections.csv",
+                                       "corrections.csv", "merges.csv", "events.csv"]
     import csv
 
     with open(tmp_path / "csv1" / "records.csv", encoding="utf-8-sig", newline="") as f:
@@ -167,3 +168,43 @@ def test_tei_files_of_a_store_import_into_another(source_db, tmp_path, make_stor
     with pytest.raises(TEIImportError, match="junk.xml"):
         import_tei(target, [junk])
     target.close()
+
+
+def test_a_full_dump_moves_corrections_merges_and_history(source_db, tmp_path, make_store, make_database_url):
+    from uuid import uuid4
+
+    from opis.access.policy import Viewer
+    from opis.review import service
+
+    editor, admin = Viewer("vera", "editor"), Viewer("anna", "admin")
+    start = tmp_path / "start.jsonl"
+    export_jsonl(source_db, start, include_restricted=True)
+    source = make_store()  # a copy to edit: source_db is shared by this module's tests
+    import_jsonl(source, start)
+    rid = source.record_ids()[0]
+    service.correct_field(source, editor, rid, 1, "date", "1956-09-24")
+    person = next(m for d in source.get_record(rid).documents for m in d.mentions if m.type == "PER")
+    service.merge_entities(source, editor, "PER", person.name, "Сталин")
+    service.set_collection_access(source, admin, "elsewhere", "restricted")
+    first = tmp_path / "full.jsonl"
+    export_jsonl(source, first, include_restricted=True)
+    kinds = [json.loads(line)["table"] for line in first.read_text(encoding="utf-8").splitlines()]
+    assert {"correction", "merge", "event"} <= set(kinds)
+    target = make_store(make_database_url(f"full-{uuid4().hex[:8]}"))
+    import_jsonl(target, first)
+    second = tmp_path / "again.jsonl"
+    export_jsonl(target, second, include_restricted=True)
+    assert second.read_bytes() == first.read_bytes()
+    # the correction is a decision in the new archive too: extraction there keeps it
+    service.rerun_extraction(target, editor, rid)
+    assert target.get_record(rid).documents[0].first("date").value["iso"] == "1956-09-24"
+    old_history = [(e["actor"], e["action"], e["target"]) for e in service.history(source, rid)]
+    assert [(e["actor"], e["action"], e["target"]) for e in service.history(target, rid)][:-1] == old_history
+    # a reader's dump carries no history (the admin who closed a collection is not named)
+    public = tmp_path / "public.jsonl"
+    export_jsonl(source, public)
+    text = public.read_text(encoding="utf-8")
+    assert '"table": "event"' not in text and '"table": "merge"' not in text and "anna" not in text
+    fresh = make_store(make_database_url(f"public-{uuid4().hex[:8]}"))
+    import_jsonl(fresh, public)
+    assert [e["action"] for e in service.history(fresh, rid)] == ["import"]

@@ -8,8 +8,19 @@ always gives the same file:
    base64), by content hash;
 3. the access settings of the dumped records' collections (``"table": "collection"``:
    visibility and embargo date), by name, only for collections that have any;
-4. for each record by id: the record (with its timestamps, visibility and embargo date),
-   its versions, then each document followed by its layers, values and mentions.
+4. in a full dump (``include_restricted=True``) only: editors' entity merges
+   (``"table": "merge"``) and the events of the history that belong to no dumped record
+   (collection settings, merges, purged records), oldest first;
+5. for each record by id: the record (with its timestamps, visibility and embargo date),
+   its versions, editors' decisions in force (``"table": "correction"``), in a full dump
+   its history (``"table": "event"``), then each document followed by its layers, values
+   and mentions.
+
+A full dump moves an archive with its editorial work: corrections stay decisions in the
+new archive (so re-running extraction there keeps them) and the history arrives whole
+(accounts never travel: they hold password hashes). A reader's dump leaves out the history
+and the merges; its records start a history of their own on import. Corrections travel in
+both, with the name of the editor who made each, as an edition credits its editors.
 
 Database row ids are never written; documents are named by (record id, seq). Importing
 goes through `Store.save_record` (so the search index is rebuilt by the store itself) and
@@ -36,18 +47,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Iterator
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from opis.access.policy import check_embargo, check_visibility
 from opis.model import RESTRICTED, Document, Layer, Mention, OffsetMap, Record, Span, Value
 from opis.store.repository import visible
-from opis.store.schema import (collections, documents, layers, mentions, originals, record_versions, records,
-                               values)
+from opis.store.schema import (collections, corrections, documents, entity_merges, events, layers, mentions,
+                               originals, record_versions, records, values)
 
 FORMAT = "opis-dump"
-VERSION = 2  # 2: collection rows, and each record's embargo date
+VERSION = 2  # 2: collection rows, each record's embargo date, corrections, merges and events
 READS = (1, 2)  # versions import_jsonl understands
-CSV_TABLES = ("records", "versions", "originals", "documents", "layers", "values", "mentions", "collections")
+CSV_TABLES = ("records", "versions", "originals", "documents", "layers", "values", "mentions", "collections",
+              "corrections", "merges", "events")
 
 
 def _ts(dt: datetime | None) -> str | None:
@@ -87,6 +99,13 @@ def iter_rows(store: Any, include_restricted: bool = False) -> Iterator[dict[str
                               .order_by(collections.c.name)).mappings():
             yield {"table": "collection", "name": c["name"], "visibility": c["visibility"],
                    "embargo_until": c["embargo_until"], "updated_at": _ts(c["updated_at"])}
+        if include_restricted:
+            for m in conn.execute(select(entity_merges).order_by(entity_merges.c.type, entity_merges.c.name)).mappings():
+                yield {"table": "merge", **{k: m[k] for k in m.keys() if k != "at"}, "at": _ts(m["at"])}
+            dumped = set(ids)
+            for e in conn.execute(select(events).order_by(events.c.id)).mappings():
+                if e["record_id"] not in dumped:
+                    yield _event_row(e)
         for r in rec_rows:
             yield {"table": "record", "id": r["id"], "source_name": r["source_name"],
                    "source_path": r["source_path"], "collection": r["collection"], "format": r["format"],
@@ -95,6 +114,13 @@ def iter_rows(store: Any, include_restricted: bool = False) -> Iterator[dict[str
                    "created_at": _ts(r["created_at"]), "updated_at": _ts(r["updated_at"])}
             for v in versions[r["id"]]:
                 yield {"table": "version", "record_id": r["id"], "sha256": v["sha256"], "saved_at": _ts(v["saved_at"])}
+            for c in conn.execute(select(corrections).where(corrections.c.record_id == r["id"]).order_by(
+                    corrections.c.seq, corrections.c.kind, corrections.c.key)).mappings():
+                yield {"table": "correction", "record_id": r["id"], "seq": c["seq"], "kind": c["kind"],
+                       "key": c["key"], "value": c["value"], "actor": c["actor"], "at": _ts(c["at"])}
+            if include_restricted:
+                for e in conn.execute(select(events).where(events.c.record_id == r["id"]).order_by(events.c.id)).mappings():
+                    yield _event_row(e)
             docs = conn.execute(select(documents).where(documents.c.record_id == r["id"])
                                 .order_by(documents.c.seq)).mappings().all()
             for d in docs:
@@ -115,6 +141,11 @@ def iter_rows(store: Any, include_restricted: bool = False) -> Iterator[dict[str
                                        .order_by(mentions.c.id)).mappings():
                     yield {"table": "mention", **key, **{c.key: mr[c.key] for c in mentions.c
                                                         if c.key not in ("id", "document_id")}}
+
+
+def _event_row(e: Any) -> dict[str, Any]:
+    return {"table": "event", "at": _ts(e["at"]), "actor": e["actor"], "action": e["action"],
+            "record_id": e["record_id"], "target": e["target"], "old": e["old"], "new": e["new"]}
 
 
 @contextmanager
@@ -143,7 +174,8 @@ def export_csv(store: Any, out_dir: str | Path, include_restricted: bool = False
     out_dir.mkdir(parents=True, exist_ok=True)
     buffers: dict[str, tuple[io.StringIO, csv.DictWriter | None]] = {t: (io.StringIO(), None) for t in CSV_TABLES}
     table_of = {"record": "records", "version": "versions", "original": "originals", "document": "documents",
-                "layer": "layers", "value": "values", "mention": "mentions", "collection": "collections"}
+                "layer": "layers", "value": "values", "mention": "mentions", "collection": "collections",
+                "correction": "corrections", "merge": "merges", "event": "events"}
     for row in iter_rows(store, include_restricted):
         if row["table"] == "header":
             continue
@@ -187,6 +219,8 @@ class _Pending:
         self.row = row
         self.versions: list[dict[str, Any]] = []
         self.docs: list[dict[str, Any]] = []
+        self.corrections: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
 
     def to_record(self, originals_by_sha: dict[str, dict[str, Any]]) -> Record:
         r = self.row
@@ -244,6 +278,43 @@ def _restore(store: Any, pending: _Pending, originals_by_sha: dict[str, dict[str
                 conn.execute(update(values).where(values.c.id == vid).values(created_at=_dt(v["created_at"])))
 
 
+def _put_corrections(store: Any, pending: _Pending) -> None:
+    """Editors' decisions go in before the record is saved, which lays them over it."""
+    if not pending.corrections:
+        return
+    with store.engine.begin() as conn:
+        for c in pending.corrections:
+            conn.execute(delete(corrections).where(
+                corrections.c.record_id == c["record_id"], corrections.c.seq == c["seq"],
+                corrections.c.kind == c["kind"], corrections.c.key == c["key"]))
+            conn.execute(insert(corrections).values(record_id=c["record_id"], seq=c["seq"], kind=c["kind"],
+                                                    key=c["key"], value=c["value"], actor=c["actor"], at=_dt(c["at"])))
+
+
+def _put_events(store: Any, rows: list[dict[str, Any]]) -> None:
+    """History from the dump, each event once (importing the same dump again adds none)."""
+    if not rows:
+        return
+    with store.engine.begin() as conn:
+        for e in rows:
+            at = _dt(e["at"])
+            same = conn.execute(select(events.c.id).where(
+                events.c.at == at, events.c.actor == e["actor"], events.c.action == e["action"],
+                events.c.record_id.is_(None) if e["record_id"] is None else events.c.record_id == e["record_id"],
+                events.c.target.is_(None) if e["target"] is None else events.c.target == e["target"]).limit(1)).first()
+            if same is None:
+                conn.execute(insert(events).values(at=at, actor=e["actor"], action=e["action"], record_id=e["record_id"],
+                                                   target=e["target"], old=e["old"], new=e["new"]))
+
+
+def _put_merge(store: Any, row: dict[str, Any]) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(delete(entity_merges).where(entity_merges.c.type == row["type"], entity_merges.c.name == row["name"]))
+        conn.execute(insert(entity_merges).values(type=row["type"], name=row["name"], into_name=row["into_name"],
+                                                  into_authority_id=row.get("into_authority_id"),
+                                                  into_en=row.get("into_en"), actor=row["actor"], at=_dt(row["at"])))
+
+
 def _stricter(a: tuple[str, str | None], b: tuple[str, str | None]) -> tuple[str, str | None]:
     """Of two (visibility, embargo date) pairs, the closed one: restricted if either is,
     under the later embargo if any."""
@@ -289,7 +360,11 @@ def import_jsonl(store: Any, path: str | Path | IO[str]) -> dict[str, int]:
     def flush() -> None:
         if pending is None:
             return
-        status = store.save_record(pending.to_record(originals_by_sha))
+        _put_corrections(store, pending)
+        # the dump's history is the record's history; a reader's dump has none, so the
+        # import starts one
+        status = store.save_record(pending.to_record(originals_by_sha), history="import" if not pending.events else None)
+        _put_events(store, pending.events)
         counts[status] += 1
         if status != "unchanged":
             _restore(store, pending, originals_by_sha)
@@ -307,6 +382,12 @@ def import_jsonl(store: Any, path: str | Path | IO[str]) -> dict[str, int]:
             if pending is not None:
                 raise ValueError("a collection row comes after the records")
             _put_collection(store, row)
+        elif kind == "merge":
+            if pending is not None:
+                raise ValueError("a merge row comes after the records")
+            _put_merge(store, row)
+        elif kind == "event" and pending is None:
+            _put_events(store, [row])
         elif kind == "record":
             flush()
             pending = _Pending(row)
@@ -314,6 +395,10 @@ def import_jsonl(store: Any, path: str | Path | IO[str]) -> dict[str, int]:
             raise ValueError(f"a {kind} row comes before any record")
         elif kind == "version":
             pending.versions.append(row)
+        elif kind == "correction":
+            pending.corrections.append(row)
+        elif kind == "event":
+            pending.events.append(row)
         elif kind == "document":
             pending.docs.append({**row, "layers": [], "values": [], "mentions": []})
         elif kind in ("layer", "value", "mention"):

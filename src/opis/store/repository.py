@@ -116,11 +116,13 @@ class Store:
     # --- writing -------------------------------------------------------------------------
 
     def save_record(self, record: Record, *, replace: bool = False,
-                    paragraphs_of: list[list[dict[str, Any]]] | None = None) -> str:
+                    paragraphs_of: list[list[dict[str, Any]]] | None = None,
+                    history: str | None = "ingest") -> str:
         """Save a record; returns "added", "unchanged" (same id and bytes: nothing is
         written) or "updated" (new bytes: documents replaced, old bytes kept). With
         `replace`, same bytes still replace the documents: an editor's or a machine
-        translation's additions to a stored record."""
+        translation's additions to a stored record. A new or changed record gets a history
+        event named `history` ("ingest"), unless it is None (the caller writes its own)."""
         if record.visibility not in VISIBILITIES:
             raise ValueError(f"visibility must be one of {VISIBILITIES}, not {record.visibility!r}")
         rid, sha = record.id, record.sha256
@@ -130,10 +132,10 @@ class Store:
         now = datetime.now(timezone.utc)
         with self.engine.begin() as conn:
             outcome = self.save_in(conn, record, rows, replace=replace, now=now)
-            if outcome != UNCHANGED and not replace:  # ingest: the history starts here
+            if outcome != UNCHANGED and not replace and history:  # the record's history starts here
                 from opis.review.service import MACHINE, append_event
 
-                append_event(conn, MACHINE, "ingest" if outcome == ADDED else "update", record.id, "source",
+                append_event(conn, MACHINE, history if outcome == ADDED else "update", record.id, "source",
                              None, {"sha256": record.sha256, "documents": len(record.documents)}, at=now)
             return outcome
 
