@@ -251,7 +251,7 @@ def translate(
             results.append({"record_id": rid, "status": "failed", "message": str(exc)})
             continue
         if n:
-            store.save_record(record, replace=True)
+            store.save_record(record, replace=True, history=f"translate:{backend.name}")
         results.append({"record_id": rid, "status": "translated" if n else "skipped", "documents": n})
     if fmt is Fmt.json:
         _dump({"engine": backend.name, "target": to, "records": results})

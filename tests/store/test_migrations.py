@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.support.oldschema import save_as_before_0004
+
 import subprocess
 import sys
 import time
@@ -190,28 +192,6 @@ OLD_FTS5_LAYOUT = [
 
 
 @pytest.mark.sqlite_only("the older full-text layout it upgrades from was FTS5's")
-def _save_with_0002_columns(conn, record):
-    """A record written as the store of revision 0002 wrote it (today's store writes
-    columns that revision does not have)."""
-    from datetime import datetime, timezone
-
-    from sqlalchemy import insert
-
-    from opis.store import repository
-    from opis.store.schema import originals, record_versions, records
-
-    now = datetime.now(timezone.utc)
-    conn.execute(insert(originals).values(sha256=record.sha256, bytes=record.original,
-                                          size=len(record.original), created_at=now))
-    row = {k: v for k, v in repository._record_row(record).items() if k != "embargo_until"}
-    conn.execute(insert(records).values(id=record.id, created_at=now, updated_at=now, **row))
-    conn.execute(insert(record_versions).values(record_id=record.id, sha256=record.sha256, saved_at=now))
-    for doc, rows in zip(record.documents, repository.paragraph_rows(record)):
-        for r in rows:
-            r.pop("layer", None)  # revision 0004 added it
-        repository._insert_document(conn, record.id, doc, rows, now)
-
-
 def test_an_older_sqlite_full_text_layout_is_rebuilt_and_finds_the_old_records(
         blank_database_url, store_url):
     from opis.search.engine import search
@@ -225,7 +205,7 @@ def test_an_older_sqlite_full_text_layout_is_rebuilt_and_finds_the_old_records(
             conn.exec_driver_sql("DROP TABLE paragraph_fts")
             for ddl in OLD_FTS5_LAYOUT:
                 conn.exec_driver_sql(ddl)
-            _save_with_0002_columns(conn, make_record())
+            save_as_before_0004(conn, make_record())
     finally:
         engine.dispose()
     with Store.open(blank_database_url) as store:

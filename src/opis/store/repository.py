@@ -132,10 +132,11 @@ class Store:
         now = datetime.now(timezone.utc)
         with self.engine.begin() as conn:
             outcome = self.save_in(conn, record, rows, replace=replace, now=now)
-            if outcome != UNCHANGED and not replace and history:  # the record's history starts here
+            if outcome != UNCHANGED and history:  # the record's history starts here (or goes on)
                 from opis.review.service import MACHINE, append_event
 
-                append_event(conn, MACHINE, history if outcome == ADDED else "update", record.id, "source",
+                action = history if outcome == ADDED or replace else "update"
+                append_event(conn, MACHINE, action, record.id, "source",
                              None, {"sha256": record.sha256, "documents": len(record.documents)}, at=now)
             return outcome
 
