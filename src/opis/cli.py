@@ -638,6 +638,8 @@ def demo(
                   highlight=False)
     for o in summary.failed:
         err.print(f"[yellow]skipped[/yellow] {o.message}", highlight=False)
+    console.print(f"to review and correct it: opis user add NAME --role editor --db {db}, "
+                  f"then sign in at http://127.0.0.1:{port}/login", highlight=False)
     if not no_serve:
         serve(db=db, host="127.0.0.1", port=port)
 
