@@ -410,3 +410,22 @@ def test_hostile_text_is_escaped_on_the_review_pages(site):
         assert "<img src=x" not in body and "<script>alert" not in body, url
         assert "&lt;img src=x" in body or "&lt;script&gt;" in body, url
     assert evil in text_of(c.get(f"/review/{site.hostile}").text)
+
+
+def test_collections_page_shows_access_and_only_an_admin_changes_it(site):
+    editor, admin = site.client("ed"), site.client("boss")
+    page = editor.get("/review/collections")
+    assert page.status_code == 200 and "web-tests" in page.text and "Only an admin" in page.text
+    listed = {c["name"]: c for c in editor.get("/review/collections.json").json()["collections"]}
+    assert listed["default"]["records"] == 1 and listed["default"]["state"] == "public"
+    assert editor.post("/review/collections/access", {"name": "web-tests", "visibility": "restricted"}).status_code == 403
+    assert site.store.count_records() == 2
+    r = admin.post("/review/collections/access", {"name": "web-tests", "visibility": "public",
+                                                   "embargo_until": "2999-01-01"})
+    assert r.status_code == 303 and r.headers["location"] == "/review/collections?done=access"
+    assert site.store.count_records() == 1  # the embargoed collection's record is hidden from readers
+    listed = {c["name"]: c for c in admin.get("/review/collections.json").json()["collections"]}
+    assert listed["web-tests"]["state"] == "embargoed" and listed["web-tests"]["embargo_until"] == "2999-01-01"
+    assert admin.post("/review/collections/access", {"name": "web-tests", "visibility": "public",
+                                                     "embargo_until": "soon"}).status_code == 400
+    assert site.client().get("/review/collections").status_code == 303  # anonymous: to the login form

@@ -335,6 +335,24 @@ def history_data(store: Any, record_id: str, row: dict[str, Any] | None) -> dict
             "events": items, "versions": versions}
 
 
+def collections_data(store: Any) -> dict[str, Any]:
+    """Every collection with records (deleted ones aside), how many, and its own access."""
+    from sqlalchemy import func
+
+    settings = _collection_rows(store)
+    with store.engine.connect() as conn:
+        counts = dict(conn.execute(select(records.c.collection, func.count()).where(records.c.deleted_at.is_(None))
+                                   .group_by(records.c.collection)).all())
+    names = sorted(set(counts) | set(settings))
+    rows = []
+    for name in names:
+        own = settings.get(name) or {}
+        rows.append({"name": name, "records": counts.get(name, 0),
+                     "visibility": own.get("visibility", PUBLIC), "embargo_until": own.get("embargo_until"),
+                     "state": access_of({"visibility": PUBLIC}, own or None)})
+    return {"collections": rows, "visibilities": list(VISIBILITIES)}
+
+
 def editor_notice(store: Any, request: Request, record_id: str, number: int = 1) -> dict[str, Any] | None:
     """For the public document page: a link to review it and its access state, shown to
     editors only (None for everyone else)."""
@@ -409,6 +427,28 @@ def review_router(store: Any, page: Page) -> APIRouter:
     @router.get("/review")
     def queue_html(request: Request, page: int = Query(1, ge=1, le=100000), reviewed: bool = False) -> Response:
         return queue_page(request, page, reviewed)
+
+    # before /review/{record_id}, which would otherwise take "collections" for an id
+    def collections_page(request: Request) -> Response:
+        viewer = require_editor(request)
+        data = collections_data(store)
+        data["may_change"] = viewer.is_admin
+        return page(request, "review_collections.html", data, flash=flash(request))
+
+    @router.get("/review/collections.json")
+    def collections_json(request: Request) -> Response:
+        return collections_page(request)
+
+    @router.get("/review/collections")
+    def collections_html(request: Request) -> Response:
+        return collections_page(request)
+
+    @router.post("/review/collections/access")
+    def collection_access(request: Request, csrf: str = Form(""), name: str = Form("", max_length=200),
+                          visibility: str = Form(PUBLIC), embargo_until: str = Form("", max_length=20)) -> Response:
+        return act(request, csrf,
+                   lambda v: service.set_collection_access(store, v, name, visibility, embargo_until or None),
+                   lambda _: "/review/collections", "access", admin=True)
 
     def review_page(request: Request, record_id: str, number: int) -> Response:
         require_editor(request)
