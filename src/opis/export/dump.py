@@ -9,8 +9,9 @@ always gives the same file:
 3. the access settings of the dumped records' collections (``"table": "collection"``:
    visibility and embargo date), by name, only for collections that have any;
 4. in a full dump (``include_restricted=True``) only: editors' entity merges
-   (``"table": "merge"``) and the events of the history that belong to no dumped record
-   (collection settings, merges, purged records), oldest first;
+   (``"table": "merge"``) and the events of the history that belong to no record
+   (collection settings, merges), oldest first; the history of deleted and purged
+   records stays behind with them;
 5. for each record by id: the record (with its timestamps, visibility and embargo date),
    its versions, editors' decisions in force (``"table": "correction"``), in a full dump
    its history (``"table": "event"``), then each document followed by its layers, values
@@ -102,10 +103,8 @@ def iter_rows(store: Any, include_restricted: bool = False) -> Iterator[dict[str
         if include_restricted:
             for m in conn.execute(select(entity_merges).order_by(entity_merges.c.type, entity_merges.c.name)).mappings():
                 yield {"table": "merge", **{k: m[k] for k in m.keys() if k != "at"}, "at": _ts(m["at"])}
-            dumped = set(ids)
-            for e in conn.execute(select(events).order_by(events.c.id)).mappings():
-                if e["record_id"] not in dumped:
-                    yield _event_row(e)
+            for e in conn.execute(select(events).where(events.c.record_id.is_(None)).order_by(events.c.id)).mappings():
+                yield _event_row(e)
         for r in rec_rows:
             yield {"table": "record", "id": r["id"], "source_name": r["source_name"],
                    "source_path": r["source_path"], "collection": r["collection"], "format": r["format"],
