@@ -150,3 +150,24 @@ def test_sqlite_migration_builds_the_document_rows(tmp_path, plain_record):
         assert store.backend.documents_ready
         after = [results(store, q) for q in QUERIES]
         assert [(t, {h[0] for h in hits}) for t, hits in after] == [(t, {h[0] for h in hits}) for t, hits in before]
+
+
+@pytest.mark.parametrize("margins", [(engine.TIE_MARGIN, engine.HIDDEN_MARGIN), (1, 0)])
+def test_hidden_documents_among_the_best_never_show(store, plain_record, monkeypatch, margins):
+    """The best scores are first taken with hidden documents in and these are dropped
+    after; when too many of the best were hidden, the search tries again without them."""
+    from opis.model import RESTRICTED
+
+    monkeypatch.setattr(engine, "TIE_MARGIN", margins[0])
+    monkeypatch.setattr(engine, "HIDDEN_MARGIN", margins[1])
+    for i in range(5):
+        store.save_record(plain_record(f"secret{i}.txt", "Микоян, Микоян и Микоян " + "ещё " * i,
+                                       visibility=RESTRICTED))
+    for i in range(3):
+        store.save_record(plain_record(f"open{i}.txt", "Микоян приехал. " + "Другие слова. " * (i + 1)))
+    for size in (1, 2, 3, 10):
+        res = search(store, "Микоян", limit=size)
+        assert res.total == 3
+        assert [h.source_name for h in res.hits] == ["open0.txt", "open1.txt", "open2.txt"][:size]
+    res = search(store, "Микоян", limit=10, include_restricted=True)
+    assert res.total == 8 and all(h.source_name.startswith("secret") for h in res.hits[:5])

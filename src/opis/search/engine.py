@@ -356,12 +356,13 @@ class _Found:
 
 def _find(
     conn: Connection, store: Store, node: Node, filters: dict[str, Any] | None, include_restricted: bool,
-    ranked: bool = True, hidden: Any = None, prepared: bool = False,
+    ranked: bool = True, hidden: Any = None, prepared: bool = False, hide: bool = True,
 ) -> _Found:
     """The matching documents of a query: per document by the backend when it can answer
     the whole tree (words with AND/OR/NOT, no phrase), else combined per word here.
     `hidden`: a CTE of `_hidden_documents` to share between statements; `prepared`: the
-    backend has looked at the database for this search already."""
+    backend has looked at the database for this search already; `hide=False` leaves the
+    hidden documents in (the caller removes them itself)."""
     conds = filter_conditions(filters, include_restricted)
     if not prepared:
         store.backend.prepare(conn)
@@ -372,9 +373,11 @@ def _find(
         found = _Compiler(conn, store, conds).compile(node).subquery("found")
     wanted = filter_conditions(filters, True)[1:]  # the filters, without visibility
     on_records = bool(_as_list((filters or {}).get("collection")))  # the one filter on `records`
-    hide = select(hidden.c.id) if hidden is not None else _hidden_documents(include_restricted)
-    wanted.append(found.c.document_id.not_in(hide))
-    return _Found(found, wanted, len(wanted) > 1, on_records, by_document)
+    on_documents = bool(wanted)
+    if hide:
+        ids = select(hidden.c.id) if hidden is not None else _hidden_documents(include_restricted)
+        wanted.append(found.c.document_id.not_in(ids))
+    return _Found(found, wanted, on_documents, on_records, by_document)
 
 
 def _matches(
@@ -394,43 +397,63 @@ def _matches(
 
 
 TIE_MARGIN = 32  # rows fetched past the page, so that equal scores at its end are all seen
+HIDDEN_MARGIN = 64  # and more, first without removing hidden documents in SQL (see `_top`)
 
 
 def _top(
     conn: Connection, store: Store, node: Node, filters: dict[str, Any] | None, include_restricted: bool,
-    f: _Found, hidden: Any, want: int,
+    want: int,
 ) -> tuple[list[_DocMatch], int] | None:
     """The first `want` documents in relevance order (score, then date, then id) and the
     total, for a query the backend answers per document, without sorting every match by
-    date: one statement takes the best scores by a bounded sort of (document, score)
-    alone (`TIE_MARGIN` more than needed) and counts the matches without computing any
-    score, sharing the hidden documents (a materialised CTE, found once); only the
-    documents that can make the cut are then dated and ordered. Documents whose score
-    equals the last one on the page all compete for its last places by date and id; if
-    there may be more of them than were fetched, None, and the caller sorts everything."""
+    date. One statement takes the best scores by a bounded sort of (document, score) alone
+    and counts the visible matches without computing any score; only the documents that
+    can make the cut are then dated and ordered here.
+
+    The first try ranks every match, hidden or not (testing each against the hidden
+    documents costs more than the test is worth when few are hidden), takes
+    `HIDDEN_MARGIN` more than needed, and drops the hidden ones among those few; if too
+    many of them were hidden, a second try leaves the hidden documents out in SQL. Only
+    documents scoring above the last one fetched are sure to be all there, and documents
+    whose score equals the last one on the page all compete for its last places by date
+    and id: if that cannot be decided from what was fetched, None, and the caller sorts
+    everything."""
+    hidden = _hidden_documents(include_restricted).cte("hidden").prefix_with("MATERIALIZED")
     unranked = _find(conn, store, node, filters, include_restricted, ranked=False, hidden=hidden, prepared=True)
-    fetch = want + TIE_MARGIN
-    best = f.select(join_documents=False).order_by(f.found.c.score.desc()).limit(fetch).subquery()
     count = unranked.select(join_documents=False).subquery()
-    rows = conn.execute(union_all(
-        select(best.c.document_id, best.c.score),
-        select(literal(None, Integer).label("document_id"), func.count().cast(Float).label("score")).select_from(count),
-    )).all()
-    total = next(int(r.score) for r in rows if r.document_id is None)
-    top = sorted((r for r in rows if r.document_id is not None), key=lambda r: -r.score)  # a union keeps no order
-    if len(top) > want:
-        last = top[want - 1].score
-        if len(top) == fetch and top[-1].score == last:
-            return None  # the equal scores may go on past what was fetched
-        top = [r for r in top if r.score >= last]
+    for in_sql in (False, True):
+        f = _find(conn, store, node, filters, include_restricted, hidden=hidden, prepared=True, hide=in_sql)
+        fetch = want + TIE_MARGIN + (0 if in_sql else HIDDEN_MARGIN)
+        best = f.select(join_documents=False).order_by(f.found.c.score.desc()).limit(fetch).subquery()
+        rows = conn.execute(union_all(
+            select(best.c.document_id, best.c.score),
+            select(literal(None, Integer).label("document_id"), func.count().cast(Float).label("score"))
+            .select_from(count),
+        )).all()
+        total = next(int(r.score) for r in rows if r.document_id is None)
+        fetched = sorted((r for r in rows if r.document_id is not None), key=lambda r: -r.score)  # a union keeps no order
+        shown = fetched
+        if not in_sql and fetched:
+            gone = set(conn.execute(_hidden_documents(include_restricted).where(
+                documents.c.id.in_([r.document_id for r in fetched]))).scalars())
+            shown = [r for r in fetched if r.document_id not in gone]
+        if len(fetched) == fetch:  # more match: only scores above the last fetched are complete
+            shown = [r for r in shown if r.score > fetched[-1].score]
+            if len(shown) < want:
+                continue
+        if len(shown) > want:
+            shown = [r for r in shown if r.score >= shown[want - 1].score]
+        break
+    else:
+        return None
     dates = dict(conn.execute(select(documents.c.id, documents.c.date).where(
-        documents.c.id.in_([r.document_id for r in top]))).all()) if top else {}
+        documents.c.id.in_([r.document_id for r in shown]))).all()) if shown else {}
 
     def key(r: Any) -> tuple[float, str, int]:
         date = dates.get(r.document_id)
         return (-r.score, "9999" if date is None else date, r.document_id)
 
-    return [_DocMatch(r.document_id, float(r.score)) for r in sorted(top, key=key)[:want]], total
+    return [_DocMatch(r.document_id, float(r.score)) for r in sorted(shown, key=key)[:want]], total
 
 
 def _order(sort: str, score: Any) -> list[Any]:
@@ -472,9 +495,7 @@ def search(
             plan = tree_plan(node)
             if sort == "relevance" and size and plan is not None and store.backend.documents(plan) is not None:
                 # answered per document: the page and the total in one statement (`_top`)
-                hidden = _hidden_documents(include_restricted).cte("hidden").prefix_with("MATERIALIZED")
-                f = _find(conn, store, node, filters, include_restricted, hidden=hidden, prepared=True)
-                top = _top(conn, store, node, filters, include_restricted, f, hidden, start + size)
+                top = _top(conn, store, node, filters, include_restricted, start + size)
             if top is None:
                 f = _find(conn, store, node, filters, include_restricted, prepared=True)
         if top is not None:
