@@ -225,3 +225,21 @@ def test_opening_a_record_up_gives_it_a_new_datestamp_for_harvesters(telegram):
     opened = stamp()
     service.set_collection_access(store, ADMIN, "default", "public")
     assert stamp() > opened
+
+
+def test_an_ended_embargo_is_cleared_with_a_new_datestamp_and_an_event(telegram):
+    from opis.store.schema import records
+
+    store, rid, _, _ = telegram
+    service.set_access(store, EDITOR, rid, "public", "2030-05-01")
+    service.set_collection_access(store, ADMIN, "default", "public", "2030-06-01")
+    with store.engine.connect() as conn:
+        before = conn.execute(select(records.c.updated_at).where(records.c.id == rid)).scalar_one()
+    assert service.lift_ended_embargoes(store, on="2030-04-30") == 0
+    assert service.lift_ended_embargoes(store, on="2030-05-01") == 1  # the record's own
+    assert service.lift_ended_embargoes(store, on="2030-06-01") == 1  # its collection's
+    with store.engine.connect() as conn:
+        row = conn.execute(select(records.c.updated_at, records.c.embargo_until).where(records.c.id == rid)).one()
+    assert row.embargo_until is None and row.updated_at > before
+    assert [e["old"] for e in service.history(store, rid) if e["action"] == "embargo.ended"] == \
+        [{"embargo_until": "2030-05-01"}]

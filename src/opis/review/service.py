@@ -364,6 +364,35 @@ def set_collection_access(store: Any, viewer: Viewer, name: str, visibility: str
                      {"visibility": visibility, "embargo_until": embargo_until})
 
 
+def lift_ended_embargoes(store: Any, on: str | None = None) -> int:
+    """Clear embargoes whose day has come, giving the records a new datestamp, so an
+    OAI-PMH harvester asking for changes since its last visit gets the records that have
+    just opened up (readers see them from the day on either way). Returns how many
+    records opened up; each gets an event."""
+    from opis.access.policy import today
+
+    day = on or today()
+    now = _now()
+    with store.engine.begin() as conn:
+        ended = conn.execute(select(records.c.id, records.c.embargo_until)
+                             .where(records.c.embargo_until.is_not(None), records.c.embargo_until <= day)).all()
+        for rid, until in ended:
+            conn.execute(update(records).where(records.c.id == rid).values(embargo_until=None, updated_at=now))
+            append_event(conn, MACHINE, "embargo.ended", rid, "visibility", {"embargo_until": until},
+                         {"embargo_until": None}, at=now)
+        opened = len(ended)
+        for name, until in conn.execute(select(collections.c.name, collections.c.embargo_until)
+                                        .where(collections.c.embargo_until.is_not(None),
+                                               collections.c.embargo_until <= day)).all():
+            conn.execute(update(collections).where(collections.c.name == name)
+                         .values(embargo_until=None, updated_at=now))
+            opened += conn.execute(update(records).where(records.c.collection == name)
+                                   .values(updated_at=now)).rowcount
+            append_event(conn, MACHINE, "embargo.ended", None, f"collection {name}", {"embargo_until": until},
+                         {"embargo_until": None}, at=now)
+    return opened
+
+
 def delete_record(store: Any, viewer: Viewer, record_id: str, deleted: bool = True) -> None:
     """Hide a record from everyone (or bring it back); nothing is removed."""
     actor = _require(viewer)

@@ -30,11 +30,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from lxml import etree
 from sqlalchemy import and_, func, or_, select
+from starlette.concurrency import run_in_threadpool
 
+from opis.access.policy import reader_may_see
 from opis.export.record_json import record_title
 from opis.export.tei import record_to_tei
-from opis.access.policy import reader_may_see
 from opis.model import Record
+from opis.review.service import lift_ended_embargoes
 from opis.store.schema import records
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -222,6 +224,8 @@ def oai_router(get_store: Callable[[], Any], *, path: str = "/oai", secret: byte
         base_url = str(request.url.replace(query=""))
         site = str(request.base_url).rstrip("/")  # the app's root, wherever the router is mounted
         cfg = config if config.record_url else _with_site(config, site)
+        # records whose embargo ended get today's datestamp, so incremental harvests see them
+        await run_in_threadpool(lift_ended_embargoes, get_store())
         xml = handle(pairs, base_url, get_store(), cfg, tokens, prefix)
         return Response(xml, media_type="text/xml; charset=utf-8")
 

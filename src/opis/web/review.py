@@ -59,7 +59,7 @@ ACTION_LABELS = {
     "suspect.reject": "OCR text kept as written", "entity.merge": "entities merged",
     "restore": "earlier version restored", "reviewed": "marked reviewed", "unreviewed": "marked not reviewed",
     "access": "access changed", "delete": "deleted (hidden)", "undelete": "brought back",
-    "purge": "purged", "collection.access": "collection access changed",
+    "purge": "purged", "collection.access": "collection access changed", "embargo.ended": "embargo ended",
 }
 # what a finished action says on the page it returns to (?done=…); fixed texts only
 DONE = {
