@@ -172,6 +172,13 @@ def test_snippet_is_a_window_around_the_matches():
     assert [s for s in segments if s[1]] == [("Маленкову", True)]
 
 
+def test_snippet_collapses_spaces_and_keeps_adjacent_matches_in_one_mark():
+    text = "  «Ким  Ир\tСен»\n\n сказал:  да —  и  ушёл  к Хрущеву .  "
+    segments = make_snippet(text, parse('"Ким Ир Сен" Хрущев'))
+    assert segments == [(" «", False), ("Ким Ир Сен", True), ("» сказал: да — и ушёл к ", False),
+                        ("Хрущеву", True), (" .", False)]
+
+
 def test_markup_in_text_comes_back_as_data(store, plain_record):
     store.save_record(plain_record("script.txt", SCRIPT))
     hit = search(store, "опровержение").hits[0]

@@ -374,9 +374,12 @@ def _find(
     wanted = filter_conditions(filters, True)[1:]  # the filters, without visibility
     on_records = bool(_as_list((filters or {}).get("collection")))  # the one filter on `records`
     on_documents = bool(wanted)
-    if hide:
-        ids = select(hidden.c.id) if hidden is not None else _hidden_documents(include_restricted)
-        wanted.append(found.c.document_id.not_in(ids))
+    if hide and hidden is not None:
+        # NOT EXISTS rather than NOT IN: SQLite probes an automatic index on the CTE either
+        # way, but skips NOT IN's NULL bookkeeping (about 3 of 18 ms counting 52,000 matches)
+        wanted.append(~exists().where(hidden.c.id == found.c.document_id))
+    elif hide:
+        wanted.append(found.c.document_id.not_in(_hidden_documents(include_restricted)))
     return _Found(found, wanted, on_documents, on_records, by_document)
 
 
@@ -418,6 +421,8 @@ def _top(
     whose score equals the last one on the page all compete for its last places by date
     and id: if that cannot be decided from what was fetched, None, and the caller sorts
     everything."""
+    from opis.access.policy import hidden as hidden_rule
+
     hidden = _hidden_documents(include_restricted).cte("hidden").prefix_with("MATERIALIZED")
     unranked = _find(conn, store, node, filters, include_restricted, ranked=False, hidden=hidden, prepared=True)
     count = unranked.select(join_documents=False).subquery()
@@ -432,11 +437,13 @@ def _top(
         )).all()
         total = next(int(r.score) for r in rows if r.document_id is None)
         fetched = sorted((r for r in rows if r.document_id is not None), key=lambda r: -r.score)  # a union keeps no order
-        shown = fetched
-        if not in_sql and fetched:
-            gone = set(conn.execute(_hidden_documents(include_restricted).where(
-                documents.c.id.in_([r.document_id for r in fetched]))).scalars())
-            shown = [r for r in fetched if r.document_id not in gone]
+        # the date of each fetched document, and whether it is hidden, in one query
+        seen = {r.id: r for r in conn.execute(
+            select(documents.c.id, documents.c.date, hidden_rule(include_restricted).label("hidden"))
+            .join(records, records.c.id == documents.c.record_id)
+            .where(documents.c.id.in_([r.document_id for r in fetched])))} if fetched else {}
+        # (a document gone since the first statement counts as hidden)
+        shown = [r for r in fetched if r.document_id in seen and (in_sql or not seen[r.document_id].hidden)]
         if len(fetched) == fetch:  # more match: only scores above the last fetched are complete
             shown = [r for r in shown if r.score > fetched[-1].score]
             if len(shown) < want:
@@ -446,11 +453,9 @@ def _top(
         break
     else:
         return None
-    dates = dict(conn.execute(select(documents.c.id, documents.c.date).where(
-        documents.c.id.in_([r.document_id for r in shown]))).all()) if shown else {}
 
     def key(r: Any) -> tuple[float, str, int]:
-        date = dates.get(r.document_id)
+        date = seen[r.document_id].date
         return (-r.score, "9999" if date is None else date, r.document_id)
 
     return [_DocMatch(r.document_id, float(r.score)) for r in sorted(shown, key=key)[:want]], total
@@ -539,9 +544,10 @@ def _best_paragraphs(conn: Connection, doc_ids: list[int], node: Node) -> dict[i
     the order much and is left out); computed here on the stored word forms, it is the
     same on every backend and needs no second full-text lookup."""
     pos = leaves(node, positive_only=True)
-    rows = [(r.id, r.document_id, r.seq, r.forms.split()) for r in conn.execute(
+    # `.all()` fetches the ~200 rows in one call (iterating a result fetches row by row)
+    rows = [(pid, doc_id, seq, forms.split()) for pid, doc_id, seq, forms in conn.execute(
         select(paragraphs.c.id, paragraphs.c.document_id, paragraphs.c.seq, paragraphs.c.forms).where(
-            paragraphs.c.document_id.in_(doc_ids)))]
+            paragraphs.c.document_id.in_(doc_ids))).all()]
     # each distinct word form of the page is analysed once and tried once per term
     forms = {s for *_, surfaces in rows for s in surfaces}
     terms = {t for leaf in pos for t in (leaf.terms if isinstance(leaf, Phrase) else (leaf,))}
@@ -646,15 +652,20 @@ def make_snippet(text: str, node: Node | None, width: int = SNIPPET_WORDS) -> li
     start = max(0, min(start, end - width))
     hitset = set(hit)
     segments: list[Segment] = []
+    parts: list[str] = []  # the raw text of the segment being built
+    marked = False  # and whether it is a match
 
     def add(chunk: str, is_match: bool) -> None:
-        chunk = _SPACES.sub(" ", chunk)
+        """Chunks alternate between gaps and words (which hold no whitespace), so a run
+        of spaces never crosses two chunks and can be collapsed once per segment."""
+        nonlocal marked
         if not chunk:
             return
-        if segments and segments[-1][1] == is_match:
-            segments[-1] = (segments[-1][0] + chunk, is_match)
-        else:
-            segments.append((chunk, is_match))
+        if parts and is_match != marked:
+            segments.append((_SPACES.sub(" ", "".join(parts)), marked))
+            parts.clear()
+        marked = is_match
+        parts.append(chunk)
 
     if start > 0:
         add("… ", False)
@@ -672,6 +683,8 @@ def make_snippet(text: str, node: Node | None, width: int = SNIPPET_WORDS) -> li
         add(" …", False)
     else:
         add(text[pos:].rstrip(), False)  # closing punctuation
+    if parts:
+        segments.append((_SPACES.sub(" ", "".join(parts)), marked))
     return segments
 
 

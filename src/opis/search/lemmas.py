@@ -60,6 +60,8 @@ def normalize(word: str) -> str:
     """Lowercase, fold ё→е, drop combining marks and every character that is not a letter,
     a digit or an inner hyphen, so a term is always a single FTS token."""
     word = unicodedata.normalize("NFC", word.lower()).replace("ё", "е")
+    if word.isalpha():  # only letters (categories L*), the usual token: nothing to drop
+        return word
     kept = "".join(
         ch for ch in word if ch == "-" or unicodedata.category(ch)[0] in ("L", "N")
     )
