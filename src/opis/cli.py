@@ -92,8 +92,9 @@ def ingest(
                 if outcome.status == FAILED:
                     progress.console.print(f"[red]error[/red] {outcome.message}", markup=True, highlight=False)
 
+            # the text report needs only counts, failures and warnings: memory stays flat
             summary = ingest_paths(paths, store, collection, steps, visibility, on_file=on_file,
-                                   workers=workers)
+                                   workers=workers, keep_all=False)
     if fmt is Fmt.json:
         _dump(summary.to_json())
     else:

@@ -36,10 +36,23 @@ class Outcome:
 
 @dataclass(slots=True)
 class Summary:
+    """What an ingest did: counts per status, and the outcome of each file worth telling
+    (all of them when `keep_all`, else only failures and files with warnings, so that
+    ingesting a corpus of any size keeps memory flat)."""
+
     outcomes: list[Outcome] = field(default_factory=list)
+    keep_all: bool = True
+    counts: dict[str, int] = field(default_factory=dict)
+    seen: int = 0
+
+    def add(self, outcome: Outcome) -> None:
+        self.seen += 1
+        self.counts[outcome.status] = self.counts.get(outcome.status, 0) + 1
+        if self.keep_all or outcome.status == FAILED or outcome.warnings:
+            self.outcomes.append(outcome)
 
     def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
+        return self.counts.get(status, 0)
 
     @property
     def failed(self) -> list[Outcome]:
@@ -183,17 +196,19 @@ def _warm_up(steps: tuple[str, ...]) -> None:
 def ingest_paths(paths: Iterable[Path], store, collection: str = "default",
                  steps: Iterable[str] | None = None, visibility: str = "public",
                  on_file: Callable[[Outcome, int, int], None] | None = None,
-                 workers: int = 1) -> Summary:
+                 workers: int = 1, keep_all: bool = True) -> Summary:
+    """Ingest files and folders; `keep_all=False` keeps only the outcomes worth telling
+    (failures, warnings) besides the counts, for corpora of any size."""
     paths = [Path(p) for p in paths]
     steps = tuple(steps) if steps is not None else DEFAULT_STEPS
     total = count_source_paths(paths)
-    summary = Summary()
+    summary = Summary(keep_all=keep_all)
     jobs = _jobs(paths, store, collection, steps, visibility)
 
     def report(outcome: Outcome) -> None:
-        summary.outcomes.append(outcome)
+        summary.add(outcome)
         if on_file:
-            on_file(outcome, len(summary.outcomes), total)
+            on_file(outcome, summary.seen, total)
 
     if workers <= 1:
         for job in jobs:
