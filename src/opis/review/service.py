@@ -11,9 +11,10 @@ confirms with the record's id purges it; the history (`events`) refuses UPDATE a
 from __future__ import annotations
 
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from sqlalchemy import and_, case, delete, func, insert, outerjoin, select, update
 from sqlalchemy.engine import Connection
@@ -118,10 +119,16 @@ def _document(record: Record, number: int):
     return record.documents[number - 1]
 
 
-def _resave(store: Any, conn: Connection, record: Record) -> None:
+@contextmanager
+def _saving(store: Any, record: Record) -> Iterator[Connection]:
+    """A transaction that ends by saving `record` again, the change's event and its
+    decision with it; the search paragraphs are analysed before the write lock is taken."""
     from opis.store.repository import paragraph_rows
 
-    store.save_in(conn, record, paragraph_rows(record), replace=True)
+    rows = paragraph_rows(record)
+    with store.engine.begin() as conn:
+        yield conn
+        store.save_in(conn, record, rows, replace=True)
 
 
 def _payloads(vals: list[Any]) -> list[Any]:
@@ -143,10 +150,9 @@ def correct_field(store: Any, viewer: Viewer, record_id: str, number: int, field
     old = {"values": _payloads(shown), "origin": "human" if human else shown[0].origin if shown else None,
            "machine": _payloads([v for v in doc.all(field) if v.origin != "human"])}
     new = {"values": payloads, "origin": "human", "document": number, "field": field}
-    with store.engine.begin() as conn:
+    with _saving(store, record) as conn:
         _put_decision(conn, record_id, doc.seq, FIELD, field, payloads, actor)
         eid = append_event(conn, actor, "correct", record_id, f"document {number}: {field}", old, new)
-        _resave(store, conn, record)
     return {"id": eid, "old": old, "new": new}
 
 
@@ -158,10 +164,9 @@ def withdraw_correction(store: Any, viewer: Viewer, record_id: str, number: int,
     old = {"values": _payloads(doc.shown(field)), "origin": "human"}
     doc.values = [v for v in doc.values if not (v.field == field and v.origin == "human")]
     new = {"values": _payloads(doc.shown(field)), "origin": "machine", "document": number, "field": field}
-    with store.engine.begin() as conn:
+    with _saving(store, record) as conn:
         _put_decision(conn, record_id, doc.seq, FIELD, field, None, actor)
         append_event(conn, actor, "withdraw", record_id, f"document {number}: {field}", old, new)
-        _resave(store, conn, record)
 
 
 def decide_mention(store: Any, viewer: Viewer, record_id: str, number: int, key: str, action: str,
@@ -183,11 +188,10 @@ def decide_mention(store: Any, viewer: Viewer, record_id: str, number: int, key:
         value.update(party(target or ""))
     old = {"as_written": found.as_written, "name": found.name, "authority_id": found.authority_id,
            "method": found.method, "confidence": found.confidence}
-    with store.engine.begin() as conn:
+    with _saving(store, record) as conn:
         _put_decision(conn, record_id, doc.seq, MENTION, key, value, actor)
         append_event(conn, actor, f"mention.{action}", record_id, f"document {number}: {found.type} “{found.as_written}”",
                      old, value)
-        _resave(store, conn, record)
 
 
 def decide_suspect(store: Any, viewer: Viewer, record_id: str, number: int, key: str, action: str,
@@ -207,12 +211,11 @@ def decide_suspect(store: Any, viewer: Viewer, record_id: str, number: int, key:
         if not reading:
             raise CorrectionError("accepting needs the right reading")
     value = {"action": action, "reading": reading if action == "accept" else None}
-    with store.engine.begin() as conn:
+    with _saving(store, record) as conn:
         _put_decision(conn, record_id, doc.seq, SUSPECT, key, value, actor)
         append_event(conn, actor, f"suspect.{action}", record_id,
                      f"document {number}: “{doc.reading.text[span.start:span.end]}”",
                      {"suggestions": suggestions}, value)
-        _resave(store, conn, record)
 
 
 def merge_entities(store: Any, viewer: Viewer, type_: str, name: str, into: str) -> int:
@@ -275,10 +278,9 @@ def rerun_extraction(store: Any, viewer: Viewer, record_id: str) -> dict[str, An
     actor = _require(viewer)
     stored = _load(store, record_id)
     record = rebuild(stored)
-    with store.engine.begin() as conn:
+    with _saving(store, record) as conn:
         append_event(conn, actor, "extract", record_id, "extraction run again",
                      {"documents": len(stored.documents)}, {"documents": len(record.documents)})
-        _resave(store, conn, record)
     return {"documents": len(record.documents)}
 
 
@@ -293,10 +295,9 @@ def restore_version(store: Any, viewer: Viewer, record_id: str, sha256: str) -> 
     if known is None:
         raise KeyError(sha256)
     record = rebuild(stored, bytes(known))
-    with store.engine.begin() as conn:
+    with _saving(store, record) as conn:
         append_event(conn, actor, "restore", record_id, "version of the source",
                      {"sha256": stored.sha256}, {"sha256": sha256})
-        _resave(store, conn, record)
 
 
 def revert_event(store: Any, viewer: Viewer, event_id: int) -> None:
