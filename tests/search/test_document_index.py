@@ -54,7 +54,7 @@ def test_per_document_and_per_paragraph_find_the_same(docs, monkeypatch):
 
     by_doc = {q: found(q) for q in QUERIES}
     assert by_doc["Микоян -Ким"][0] > 0 and by_doc["(ТАСС OR Маленков) -протокол"][0] > 0
-    monkeypatch.setattr(type(docs.backend), "documents", lambda self, plan, ranked=True: None)
+    monkeypatch.setattr(type(docs.backend), "documents", lambda self, plan, ranked=True, open_only=False: None)
     for q in QUERIES:
         assert found(q) == by_doc[q], q
 
@@ -171,3 +171,103 @@ def test_hidden_documents_among_the_best_never_show(store, plain_record, monkeyp
         assert [h.source_name for h in res.hits] == ["open0.txt", "open1.txt", "open2.txt"][:size]
     res = search(store, "Микоян", limit=10, include_restricted=True)
     assert res.total == 8 and all(h.source_name.startswith("secret") for h in res.hits[:5])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_readers_search_follows_every_change_of_access(store, plain_record, seed, monkeypatch):
+    """Readers' per-document answers leave closed records to the index's layout (SQLite:
+    their rows sit above `CLOSED`) and embargoes to SQL. After any run of access changes
+    (record and collection visibility, embargoes past and future, deletion, re-saving),
+    every answer equals the per-paragraph path's, which applies the whole reader rule in
+    SQL, and the index is consistent without a `sync`."""
+    import random
+
+    from opis.access.policy import ADMIN, Viewer
+    from opis.model import PUBLIC, RESTRICTED
+    from opis.review import service
+
+    rng = random.Random(seed)
+    if seed % 2:  # embargoed documents removed by a subquery instead of a list of ids
+        monkeypatch.setattr(engine, "EMBARGO_LIST", 0)
+    admin = Viewer("admin", ADMIN)
+    texts = ["Микоян и Ким Ир Сен в Пхеньяне.", "Письмо ТАСС о переговорах.", "Маленков получил выписку.",
+             "Переговоры в Москве, Микоян."]
+    names, colls = [f"r{i}.txt" for i in range(8)], ["fond-1", "fond-2", "fond-3"]
+    for i, name in enumerate(names):
+        store.save_record(plain_record(name, *rng.sample(texts, 1 + i % 3), collection=colls[i % 3]))
+    with store.engine.connect() as conn:
+        ids = dict(conn.execute(text("SELECT source_name, id FROM records")).all())
+    days = [None, "2001-01-01", "2999-01-01"]  # no embargo, one that has ended, one to come
+    queries = ["Микоян", "Микоян -Ким", "ТАСС OR Маленков", "переговоры"]
+
+    def per_paragraph(q, **kw):
+        cls = type(store.backend)
+        original = cls.documents
+        cls.documents = lambda self, plan, ranked=True, open_only=False: None
+        try:
+            return answer(q, **kw)
+        finally:
+            cls.documents = original
+
+    def answer(q, **kw):
+        r = search(store, q, limit=100, **kw)
+        return r.total, sorted((h.source_name, h.seq) for h in r.hits), facets(store, q, **kw)
+
+    for step in range(12):
+        op = rng.choice(["record", "record", "delete", "collection", "resave"])
+        if op == "record":
+            service.set_access(store, admin, ids[rng.choice(names)], rng.choice([PUBLIC, RESTRICTED]),
+                               rng.choice(days))
+        elif op == "delete":
+            service.delete_record(store, admin, ids[rng.choice(names)], deleted=rng.random() < 0.6)
+        elif op == "collection":
+            service.set_collection_access(store, admin, rng.choice(colls), rng.choice([PUBLIC, RESTRICTED]),
+                                          rng.choice(days))
+        else:
+            name = rng.choice(names)
+            store.save_record(plain_record(name, *rng.sample(texts, 2), collection=colls[names.index(name) % 3]))
+        if store.engine.dialect.name == "sqlite":
+            with store.engine.connect() as conn:
+                store.backend.prepare(conn)
+                store.backend.integrity_check(conn)
+            assert store.backend.documents_ready, step
+        for q in queries:
+            for editor in (False, True):
+                assert answer(q, include_restricted=editor) == per_paragraph(q, include_restricted=editor), \
+                    (step, op, q, editor)
+
+
+@pytest.mark.sqlite_only("migration 0008 moves SQLite's per-document rows of closed records")
+def test_sqlite_migration_0008_moves_closed_records_and_downgrades(tmp_path, plain_record):
+    from opis.model import RESTRICTED
+    from opis.search.sqlite_fts import CLOSED, DOC_TABLE
+    from opis.store import migrate
+    from opis.store.repository import Store
+
+    def rowids(store):
+        with store.engine.connect() as conn:
+            return sorted(conn.execute(text(f"SELECT id FROM {DOC_TABLE}_docsize")).scalars())
+
+    path = tmp_path / "a.db"
+    with Store.open(path) as store:
+        store.save_record(plain_record("open.txt", "Маленков и Микоян.", "Письмо ТАСС."))
+        store.save_record(plain_record("shut.txt", "Маленков получил выписку.", visibility=RESTRICTED))
+        at_head = rowids(store)
+        assert len([r for r in at_head if r >= CLOSED]) == 1 and len(at_head) == 3
+        before = [results(store, q) for q in QUERIES]
+        migrate.downgrade_engine(store.engine, "0007")
+    import sqlite3
+
+    with sqlite3.connect(path) as db:  # revision 0007's layout: a row per document, keyed by its id
+        assert sorted(r for (r,) in db.execute(f"SELECT id FROM {DOC_TABLE}_docsize")) == sorted(
+            r % CLOSED for r in at_head)
+        assert not db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+                              "('records', 'collections')").fetchall()
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0007",)
+    with Store.open(path) as store:  # back to head: the rows move again
+        assert rowids(store) == at_head
+        with store.engine.connect() as conn:
+            store.backend.prepare(conn)
+            store.backend.integrity_check(conn)
+        assert [results(store, q) for q in QUERIES] == before
+        assert search(store, "Маленков").total == 1 and search(store, "Маленков", include_restricted=True).total == 2

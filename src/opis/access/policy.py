@@ -67,22 +67,35 @@ def check_visibility(value: str) -> str:
     return value
 
 
-def hidden_collections(on: str | None = None):
-    """Names of collections whose records readers may not see today."""
+def open_to_readers() -> ColumnElement[bool]:
+    """The part of the reader rule that does not depend on the day: public, not deleted,
+    in a collection that is not restricted. A full-text index may keep this in its own
+    layout (see `opis.search.sqlite_fts`); embargoes, which end by themselves, stay in SQL."""
+    return and_(
+        records.c.visibility == PUBLIC,
+        records.c.deleted_at.is_(None),
+        records.c.collection.not_in(select(collections.c.name).where(collections.c.visibility != PUBLIC)),
+    )
+
+
+def under_embargo(on: str | None = None) -> ColumnElement[bool]:
+    """The condition on `records` for a record or its collection under embargo on a day:
+    the part of the reader rule that changes with the date."""
     day = on or today()
-    return select(collections.c.name).where(
-        or_(collections.c.visibility != PUBLIC, collections.c.embargo_until > day)
+    return or_(
+        records.c.embargo_until > day,
+        records.c.collection.in_(select(collections.c.name).where(collections.c.embargo_until > day)),
     )
 
 
 def reader_may_see(on: str | None = None) -> ColumnElement[bool]:
-    """The condition on `records` for what an anonymous reader may see (on a given day)."""
+    """The condition on `records` for what an anonymous reader may see (on a given day):
+    `open_to_readers` and not `under_embargo`, each part written so that NULL means open."""
     day = on or today()
     return and_(
-        records.c.visibility == PUBLIC,
-        records.c.deleted_at.is_(None),
+        open_to_readers(),
         or_(records.c.embargo_until.is_(None), records.c.embargo_until <= day),
-        records.c.collection.not_in(hidden_collections(day)),
+        records.c.collection.not_in(select(collections.c.name).where(collections.c.embargo_until > day)),
     )
 
 

@@ -43,11 +43,13 @@ class SearchBackend(Protocol):
         and `score` (higher is better) for every paragraph the plan selects; with `within` (a SELECT of document
         ids), only for paragraphs of those documents, ranked only once they pass."""
 
-    def documents(self, plan: Plan, ranked: bool = True) -> Subquery | None:
+    def documents(self, plan: Plan, ranked: bool = True, open_only: bool = False) -> Subquery | None:
         """A subquery with columns `document_id` and `score` (higher is better; any
         constant unless `ranked`) of every document that the plan (`tree_plan`: AND/OR/NOT
         of words over all of a document's paragraphs) selects, or None when the backend
-        cannot answer per document (then the engine combines `candidates`)."""
+        cannot answer per document (then the engine combines `candidates`). With
+        `open_only`, only documents of records `open_to_readers` (the part of the reader
+        rule that does not change with the day; the engine removes embargoes itself)."""
 
     def estimate(self, conn: Connection, plan: Plan, cap: int) -> int:
         """How many paragraphs the plan selects, counted up to `cap`, cheaply (no

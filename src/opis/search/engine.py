@@ -11,7 +11,8 @@ The work is split so that nothing scales with the archive in Python:
    (UNION ALL ... GROUP BY ... HAVING count = branches), OR = in any branch, NOT = NOT IN.
    An AND starts with its rarest word (a capped count tells) and ranks the other words
    only inside that word's documents. Visibility (an anti-join on the few hidden
-   documents), filters, the total (a window count), sorting and LIMIT/OFFSET are applied
+   documents; a reader's per-document answer comes from the backend without closed
+   records, so only embargoed ones are removed), filters, the total (a window count), sorting and LIMIT/OFFSET are applied
    in the same statement, so only one page of document ids comes back.
 3. Only for that page are paragraphs looked at again (their stored word forms): the best
    paragraph of each hit is the one holding most distinct words/phrases of the query,
@@ -47,6 +48,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union,
     union_all,
 )
 from sqlalchemy.engine import Connection
@@ -71,7 +73,7 @@ from opis.search.query import (
 )
 
 from opis.store.repository import Store, visible
-from opis.store.schema import documents, layers, mentions, paragraphs, records
+from opis.store.schema import collections, documents, layers, mentions, paragraphs, records
 
 SNIPPET_WORDS = 30
 K1, B = 1.2, 0.75  # bm25 constants for choosing the snippet's paragraph
@@ -320,6 +322,21 @@ def _combine(parts: list[Select], need_all: bool) -> Select:
     return stmt.having(func.count() == len(parts)) if need_all else stmt
 
 
+def _embargoed_documents(conn: Connection) -> Select:
+    """Ids of documents of records open to readers but under embargo today (theirs or
+    their collection's): all a reader's search must still remove from a backend's
+    `open_only` answer. Index range scans that usually find nothing: the embargoed
+    collections are looked up first, so that their records are found by collection
+    rather than by testing every open record."""
+    from opis.access.policy import open_to_readers, today
+
+    day = today()
+    held = list(conn.execute(select(collections.c.name).where(collections.c.embargo_until > day)).scalars())
+    of_records = select(documents.c.id).join(records, records.c.id == documents.c.record_id)
+    own = of_records.where(open_to_readers(), records.c.embargo_until > day)
+    return union(own, of_records.where(open_to_readers(), records.c.collection.in_(held))) if held else own
+
+
 def _hidden_documents(include_restricted: bool = False) -> Select:
     """Ids of documents of records this viewer may not see (restricted, embargoed,
     deleted, or in a hidden collection). Written as the few hidden ones, found through
@@ -357,24 +374,33 @@ class _Found:
 def _find(
     conn: Connection, store: Store, node: Node, filters: dict[str, Any] | None, include_restricted: bool,
     ranked: bool = True, hidden: Any = None, prepared: bool = False, hide: bool = True,
+    embargoed: list[int] | None = None,
 ) -> _Found:
     """The matching documents of a query: per document by the backend when it can answer
     the whole tree (words with AND/OR/NOT, no phrase), else combined per word here.
     `hidden`: a CTE of `_hidden_documents` to share between statements; `prepared`: the
     backend has looked at the database for this search already; `hide=False` leaves the
-    hidden documents in (the caller removes them itself)."""
+    hidden documents in (the caller removes them itself). For a reader, a backend that
+    answers per document leaves out the documents not `open_to_readers` itself, so only
+    those under embargo are removed here (`embargoed`: their ids, if the caller has them)."""
     conds = filter_conditions(filters, include_restricted)
     if not prepared:
         store.backend.prepare(conn)
     plan = tree_plan(node)
-    found = store.backend.documents(plan, ranked) if plan is not None else None
+    found = store.backend.documents(plan, ranked, open_only=not include_restricted) if plan is not None else None
     by_document = found is not None
     if found is None:
         found = _Compiler(conn, store, conds).compile(node).subquery("found")
     wanted = filter_conditions(filters, True)[1:]  # the filters, without visibility
     on_records = bool(_as_list((filters or {}).get("collection")))  # the one filter on `records`
     on_documents = bool(wanted)
-    if hide and hidden is not None:
+    if by_document and not include_restricted:
+        if hide and embargoed is None:
+            wanted.append(found.c.document_id.not_in(_embargoed_documents(conn)))
+        elif hide and embargoed:  # (a long list as a subquery: bound parameters are limited)
+            wanted.append(found.c.document_id.not_in(
+                embargoed if len(embargoed) <= EMBARGO_LIST else _embargoed_documents(conn)))
+    elif hide and hidden is not None:
         # NOT EXISTS rather than NOT IN: SQLite probes an automatic index on the CTE either
         # way, but skips NOT IN's NULL bookkeeping (about 3 of 18 ms counting 52,000 matches)
         wanted.append(~exists().where(hidden.c.id == found.c.document_id))
@@ -399,6 +425,7 @@ def _matches(
     return f.select(), f.found.c.score
 
 
+EMBARGO_LIST = 1_000  # embargoed documents removed by a list of ids; more, by a subquery
 TIE_MARGIN = 32  # rows fetched past the page, so that equal scores at its end are all seen
 HIDDEN_MARGIN = 64  # and more, first without removing hidden documents in SQL (see `_top`)
 
@@ -423,11 +450,16 @@ def _top(
     everything."""
     from opis.access.policy import hidden as hidden_rule
 
-    hidden = _hidden_documents(include_restricted).cte("hidden").prefix_with("MATERIALIZED")
-    unranked = _find(conn, store, node, filters, include_restricted, ranked=False, hidden=hidden, prepared=True)
+    if include_restricted:  # an editor: only deleted records are hidden
+        hidden, embargoed = _hidden_documents(include_restricted).cte("hidden").prefix_with("MATERIALIZED"), None
+    else:  # a reader: the backend leaves out what is not open to readers (see `_find`)
+        hidden, embargoed = None, list(conn.execute(_embargoed_documents(conn)).scalars())
+    unranked = _find(conn, store, node, filters, include_restricted, ranked=False, hidden=hidden, prepared=True,
+                     embargoed=embargoed)
     count = unranked.select(join_documents=False).subquery()
     for in_sql in (False, True):
-        f = _find(conn, store, node, filters, include_restricted, hidden=hidden, prepared=True, hide=in_sql)
+        f = _find(conn, store, node, filters, include_restricted, hidden=hidden, prepared=True, hide=in_sql,
+                  embargoed=embargoed)
         fetch = want + TIE_MARGIN + (0 if in_sql else HIDDEN_MARGIN)
         best = f.select(join_documents=False).order_by(f.found.c.score.desc()).limit(fetch).subquery()
         rows = conn.execute(union_all(

@@ -87,7 +87,7 @@ class PostgresFts:
     def sync(self, conn: Connection) -> None:
         """Nothing left for after a write: the generated columns are always current."""
 
-    def documents(self, plan: Plan, ranked: bool = True) -> Subquery | None:
+    def documents(self, plan: Plan, ranked: bool = True, open_only: bool = False) -> Subquery | None:
         """No per-document structure: the engine combines `candidates`."""
         return None
 

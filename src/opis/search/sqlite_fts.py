@@ -29,6 +29,16 @@ inserts one at a time; instead:
   paragraphs were all deleted has no row, which is right), so a writer that does not call
   `sync` makes searches slower until the next save, never wrong.
 
+A document's row sits at rowid = document id when its record is `open_to_readers` (the
+part of the reader rule that does not change with the day: public, not deleted, not in a
+restricted collection), and at document id + `CLOSED` otherwise. A reader's query then
+asks FTS5 for rowids below `CLOSED`, which it answers without ever visiting a closed row,
+so the engine only has to remove the few documents under embargo instead of testing every
+match against every hidden record. Triggers on `records` and `collections` move the rows
+of the documents whose access changes, in the same statement; the rule itself is the
+policy's (`opis.access.policy.open_to_readers`), compiled into that SQL. bm25's document
+counts span both ranges, so scores are the same for a reader and an editor.
+
 Both tables' names start with `paragraph_fts`, which the schema comparison of migrations
 leaves to this module.
 """
@@ -36,17 +46,20 @@ leaves to this module.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from sqlalchemy import Float, Integer, Select, bindparam, literal_column, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Subquery
 
 from opis.search.query import Plan, PlanOr, PlanTerm
+from opis.store.schema import documents, records
 
 TABLE = "paragraph_fts"
 DOC_TABLE = "paragraph_fts_documents"  # one row per document (see above)
 STALE = "paragraph_fts_stale"  # documents whose row is missing until `sync`
 SEQ_BITS = 20
+CLOSED = 1 << 48  # added to the rowid of a document readers may not see (see above)
 # bm25 weights per column: a lemma hit counts most, a surface prefix or transliteration less
 WEIGHTS = (1.0, 0.5, 0.3)
 
@@ -74,14 +87,35 @@ _DDL = [
 ]
 
 
+@lru_cache(maxsize=None)
+def _key_sql(document_id: str) -> str:
+    """The rowid a document's row belongs at now: its id, plus `CLOSED` unless its record
+    is open to readers (the policy's rule, compiled here to SQLite text)."""
+    from sqlalchemy import exists, literal_column
+    from sqlalchemy.dialects import sqlite
+
+    from opis.access.policy import open_to_readers
+
+    is_open = exists().where(documents.c.id == literal_column(document_id), records.c.id == documents.c.record_id,
+                             open_to_readers())
+    rule = str(is_open.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    return f"({document_id} + CASE WHEN {rule} THEN 0 ELSE {CLOSED} END)"
+
+
+def _row_of(document_id: str) -> str:
+    """The rowid of a document's row if it has one (at most one of the two exists)."""
+    return f"SELECT id FROM {DOC_TABLE}_docsize WHERE id IN ({document_id}, {document_id} + {CLOSED})"
+
+
 def _concat(document_id: str, skip: str | None = None) -> str:
-    """SELECT 'delete', id, and the document's terms as its row holds them (paragraphs in
-    order, optionally without one) when it has a row at all; nothing otherwise."""
+    """SELECT 'delete', its rowid, and the document's terms as its row holds them
+    (paragraphs in order, optionally without one) when it has a row at all; nothing
+    otherwise."""
     # the EXISTS does not depend on the rows, so SQLite tests it once, before reading any
-    where = (f"EXISTS (SELECT 1 FROM {DOC_TABLE}_docsize WHERE id = {document_id}) AND document_id = {document_id}"
+    where = (f"EXISTS ({_row_of(document_id)}) AND document_id = {document_id}"
              + (f" AND id != {skip}" if skip else ""))
     return (
-        f"SELECT 'delete', {document_id}, group_concat(lemmas, ' '), group_concat(forms, ' '), "
+        f"SELECT 'delete', ({_row_of(document_id)}), group_concat(lemmas, ' '), group_concat(forms, ' '), "
         f"group_concat(translit, ' ') FROM (SELECT document_id, lemmas, forms, translit FROM paragraphs "
         f"WHERE {where} ORDER BY seq) GROUP BY document_id"
     )
@@ -92,6 +126,51 @@ def _unindex(document_id: str, skip: str | None = None) -> str:
         f"INSERT INTO {DOC_TABLE}({DOC_TABLE}, rowid, lemmas, forms, translit) {_concat(document_id, skip)};\n"
         f"        INSERT OR IGNORE INTO {STALE}(document_id) VALUES ({document_id});"
     )
+
+
+def _move(of_documents: str) -> str:
+    """Trigger body: put the rows of these documents where their access now says. A row
+    is deleted from where it is (found through the docsize table) and written again at
+    `_key_sql`; a document whose row is missing for `sync` (in `STALE`) is left to it."""
+    terms = ("group_concat(lemmas, ' '), group_concat(forms, ' '), group_concat(translit, ' ') FROM "
+             "(SELECT p.document_id, p.lemmas, p.forms, p.translit{} FROM paragraphs AS p {} "
+             f"WHERE p.document_id IN ({of_documents}) {{}} ORDER BY p.document_id, p.seq) AS g GROUP BY g.document_id")
+    unindex = terms.format(", s.id AS old_key", f"JOIN {DOC_TABLE}_docsize AS s ON s.id IN "
+                           f"(p.document_id, p.document_id + {CLOSED})", "")
+    index = terms.format("", "", f"AND p.document_id NOT IN (SELECT document_id FROM {STALE})")
+    return (f"INSERT INTO {DOC_TABLE}({DOC_TABLE}, rowid, lemmas, forms, translit) "
+            f"SELECT 'delete', min(old_key), {unindex};\n"
+            f"            INSERT INTO {DOC_TABLE}(rowid, lemmas, forms, translit) "
+            f"SELECT {_key_sql('g.document_id')}, {index};")
+
+
+_OF_RECORD = "SELECT id FROM documents WHERE record_id = {}"
+_OF_COLLECTION = "SELECT d.id FROM documents AS d JOIN records AS r ON r.id = d.record_id WHERE r.collection = {}"
+_GATE_TRIGGERS = ("records_docfts_access", "collections_docfts_insert", "collections_docfts_delete",
+                  "collections_docfts_update")
+
+
+def _gate_ddl() -> list[str]:
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS records_docfts_access
+            AFTER UPDATE OF visibility, deleted_at, collection ON records
+            WHEN old.visibility IS NOT new.visibility OR (old.deleted_at IS NULL) != (new.deleted_at IS NULL)
+              OR old.collection IS NOT new.collection BEGIN
+            {_move(_OF_RECORD.format("new.id"))}
+        END""",
+        f"""CREATE TRIGGER IF NOT EXISTS collections_docfts_insert AFTER INSERT ON collections BEGIN
+            {_move(_OF_COLLECTION.format("new.name"))}
+        END""",
+        f"""CREATE TRIGGER IF NOT EXISTS collections_docfts_delete AFTER DELETE ON collections BEGIN
+            {_move(_OF_COLLECTION.format("old.name"))}
+        END""",
+        f"""CREATE TRIGGER IF NOT EXISTS collections_docfts_update
+            AFTER UPDATE OF name, visibility ON collections
+            WHEN old.name IS NOT new.name OR old.visibility IS NOT new.visibility BEGIN
+            {_move(_OF_COLLECTION.format("old.name"))}
+            {_move(_OF_COLLECTION.format("new.name"))}
+        END""",
+    ]
 
 
 _DOC_TRIGGERS = ("paragraphs_docfts_insert", "paragraphs_docfts_delete", "paragraphs_docfts_update")
@@ -130,7 +209,8 @@ def match_expression(plan: Plan) -> str:
 
 def _tables(conn: Connection) -> dict[str, str]:
     rows = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)", (TABLE, DOC_TABLE, STALE)
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?, 'collections')",
+        (TABLE, DOC_TABLE, STALE),
     )
     return {name: sql or "" for name, sql in rows}
 
@@ -151,8 +231,11 @@ class SqliteFts:
         """Create the tables and triggers if missing. A per-document table made here for a
         database that already has paragraphs starts empty with every document stale, and
         is filled by the next `sync` (the migration that adds it calls one)."""
-        new = DOC_TABLE not in _tables(conn)
-        for ddl in _DDL + _DOC_DDL:
+        tables = _tables(conn)
+        new = DOC_TABLE not in tables
+        # a migration older than the access columns (0006) installs without the gate;
+        # 0008 rebuilds the rows with it
+        for ddl in _DDL + _DOC_DDL + (_gate_ddl() if "collections" in tables else []):
             conn.exec_driver_sql(ddl)
         if new:
             conn.exec_driver_sql(f"INSERT OR IGNORE INTO {STALE}(document_id) SELECT DISTINCT document_id FROM paragraphs")
@@ -162,18 +245,20 @@ class SqliteFts:
         transaction; the store calls this at the end of every save)."""
         if conn.exec_driver_sql(f"SELECT 1 FROM {STALE} LIMIT 1").first() is None:
             return
+        key = _key_sql("g.document_id") if "collections" in _tables(conn) else "g.document_id"
         conn.exec_driver_sql(
             f"INSERT INTO {DOC_TABLE}(rowid, lemmas, forms, translit) "
-            f"SELECT document_id, group_concat(lemmas, ' '), group_concat(forms, ' '), group_concat(translit, ' ') "
+            f"SELECT {key}, group_concat(lemmas, ' '), group_concat(forms, ' '), "
+            f"group_concat(translit, ' ') "
             f"FROM (SELECT document_id, lemmas, forms, translit FROM paragraphs "
-            f"WHERE document_id IN (SELECT document_id FROM {STALE}) ORDER BY document_id, seq) "
-            f"GROUP BY document_id"
+            f"WHERE document_id IN (SELECT document_id FROM {STALE}) ORDER BY document_id, seq) AS g "
+            f"GROUP BY g.document_id"
         )
         conn.exec_driver_sql(f"DELETE FROM {STALE}")
 
     def drop_documents(self, conn: Connection) -> None:
         """Remove the per-document table, its triggers and `STALE` (a downgrade)."""
-        for trigger in _DOC_TRIGGERS:
+        for trigger in _DOC_TRIGGERS + _GATE_TRIGGERS:
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {DOC_TABLE}")
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {STALE}")
@@ -205,19 +290,24 @@ class SqliteFts:
             f"(SELECT 1 FROM paragraphs AS p WHERE p.document_id = s.document_id) LIMIT 1"
         ).first() is None
 
-    def documents(self, plan: Plan, ranked: bool = True) -> Subquery | None:
+    def documents(self, plan: Plan, ranked: bool = True, open_only: bool = False) -> Subquery | None:
         """`document_id` and `score` (bm25 over the document's row; 0 unless `ranked`) of
-        every document the plan selects, AND/OR/NOT evaluated by FTS5; None while the
-        per-document table cannot answer (see `prepare`)."""
+        every document the plan selects, AND/OR/NOT evaluated by FTS5, with `open_only`
+        only those whose records are `open_to_readers` (the rows below `CLOSED`); None
+        while the per-document table cannot answer (see `prepare`)."""
         if not self.documents_ready:
             return None
         weights = ", ".join(str(w) for w in WEIGHTS)
         score = literal_column(f"-bm25({DOC_TABLE}, {weights})" if ranked else "0.0", Float)
+        rowid = f"{DOC_TABLE}.rowid"
         stmt = (
-            select(literal_column(f"{DOC_TABLE}.rowid", Integer).label("document_id"), score.label("score"))
+            select(literal_column(rowid if open_only else f"({rowid} % {CLOSED})", Integer).label("document_id"),
+                   score.label("score"))
             .select_from(text(DOC_TABLE))
             .where(literal_column(DOC_TABLE).op("MATCH")(bindparam("fts_query", match_expression(plan), unique=True)))
         )
+        if open_only:  # FTS5 takes the rowid bound itself and never visits a closed row
+            stmt = stmt.where(literal_column(rowid, Integer) < CLOSED)
         return (stmt.limit(-1) if ranked else stmt).subquery()  # LIMIT -1: see `candidates`
 
     def candidates(self, plan: Plan, within: Select | None = None) -> Subquery:
@@ -255,13 +345,15 @@ class SqliteFts:
         tables = _tables(conn)
         if DOC_TABLE in tables:
             conn.exec_driver_sql(f"INSERT INTO {DOC_TABLE}({DOC_TABLE}) VALUES ('integrity-check')")
-            # a row for every document with paragraphs that is not stale, and for no other
+            # a row for every document with paragraphs that is not stale, and for no other,
+            # at the rowid its record's access says
             indexed = f"SELECT id FROM {DOC_TABLE}_docsize"
-            due = (f"SELECT DISTINCT document_id FROM paragraphs "
-                   f"WHERE document_id NOT IN (SELECT document_id FROM {STALE})")
+            due = (f"SELECT {_key_sql('g.document_id')} FROM (SELECT DISTINCT document_id FROM paragraphs "
+                   f"WHERE document_id NOT IN (SELECT document_id FROM {STALE})) AS g")
             self._correspond(conn, due, indexed, DOC_TABLE)
             stale_rows = conn.exec_driver_sql(
-                f"SELECT count(*) FROM {STALE} WHERE document_id IN ({indexed})").scalar()
+                f"SELECT count(*) FROM {STALE} WHERE document_id IN (SELECT id % {CLOSED} FROM {DOC_TABLE}_docsize)"
+            ).scalar()
             if stale_rows:
                 raise RuntimeError(f"{stale_rows} stale documents still have rows in {DOC_TABLE}")
         if not _contentless(conn):
