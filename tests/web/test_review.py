@@ -429,3 +429,39 @@ def test_collections_page_shows_access_and_only_an_admin_changes_it(site):
     assert admin.post("/review/collections/access", {"name": "web-tests", "visibility": "public",
                                                      "embargo_until": "soon"}).status_code == 400
     assert site.client().get("/review/collections").status_code == 303  # anonymous: to the login form
+
+
+def test_names_are_grouped_by_entity_doubtful_groups_first_and_open(site):
+    """Seed 001 names Микоян, Ким Ир Сен and others many times: the page shows one group per
+    entity (every mention still has its own decision form), groups with an undecided
+    doubtful mention first and open, the sure ones folded; deciding every doubtful
+    mention of a group folds it."""
+    from opis.web.review import SURE
+
+    c = site.client("ed")
+    data = review_json(c, site.rid)
+    mentions = data["mentions"]
+    page = c.get(f"/review/{site.rid}/1").text
+    groups = re.findall(r'<details class="mention-group"( open)?>(.*?)</details>', page, re.S)
+    entities = {(m["type"], m["name"]) for m in mentions}
+    assert len(groups) == len(entities) < len(mentions)
+    assert sum(g.count('class="mention-form"') for _, g in groups) == len(mentions)
+    opened = [bool(o) for o, _ in groups]
+    assert opened == sorted(opened, reverse=True)  # every open group before every folded one
+    by_entity: dict = {}
+    for m in mentions:
+        by_entity.setdefault((m["type"], m["name"]), []).append(m)
+    doubtful = {e for e, ms in by_entity.items() if any(m["confidence"] < SURE for m in ms)}
+    assert sum(opened) == len(doubtful) > 0
+    # the open groups come lowest confidence first
+    lows = [min(m["confidence"] for m in by_entity[e]) for e in doubtful]
+    shown = [float(x) for x in re.findall(r"· lowest ([\d.]+) ·", page)[: len(doubtful)]]
+    assert shown == sorted(shown) and sorted(shown) == sorted(round(x, 2) for x in lows)
+    # deciding the doubtful mentions of one group folds it
+    entity = next(iter(sorted(doubtful)))
+    for m in by_entity[entity]:
+        if m["confidence"] < SURE:
+            assert c.post(f"/review/{site.rid}/1/mention", {"key": m["key"], "action": "accept"}).status_code == 303
+    page = c.get(f"/review/{site.rid}/1").text
+    groups = re.findall(r'<details class="mention-group"( open)?>(.*?)</details>', page, re.S)
+    assert sum(bool(o) for o, _ in groups) == len(doubtful) - 1

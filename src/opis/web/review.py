@@ -271,6 +271,30 @@ def mention_rows(doc: Document, decisions: dict[tuple[int, str, str], dict[str, 
     return rows
 
 
+SURE = 0.9  # a name group whose every undecided mention is at least this sure starts folded
+
+
+def mention_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The mention rows of a document grouped by the entity they are linked to, so a
+    telegram naming Микоян forty times shows one group, not forty rows. Groups that need
+    an editor (an undecided mention below `SURE`) come first and open, lowest confidence
+    first; the rest follow folded."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows:
+        g = groups.setdefault((r["type"], r["name"]), {
+            "type": r["type"], "type_label": r["type_label"], "name": r["name"], "name_en": r["name_en"],
+            "authority_id": r["authority_id"], "rows": [], "written": []})
+        g["rows"].append(r)
+        if r["as_written"] not in g["written"]:
+            g["written"].append(r["as_written"])
+    for g in groups.values():
+        undecided = [r["confidence"] for r in g["rows"] if not r["decision"]]
+        g["undecided"] = len(undecided)
+        g["lowest"] = min(r["confidence"] for r in g["rows"])
+        g["open"] = any(c < SURE for c in undecided)
+    return sorted(groups.values(), key=lambda g: (not g["open"], g["lowest"], g["name"], g["type"]))
+
+
 def suspect_rows(doc: Document) -> list[dict[str, Any]]:
     text = doc.reading.text
     rows = []
@@ -460,7 +484,8 @@ def review_router(store: Any, page: Page) -> APIRouter:
             return not_found(request, record_id, number)
         data = review_data(store, record, row, number)
         return page(request, "review_document.html", data, flash=flash(request),
-                    is_admin=viewer_of(request).is_admin, today=date.today().isoformat())
+                    is_admin=viewer_of(request).is_admin, today=date.today().isoformat(),
+                    mention_groups=mention_groups(data["mentions"]), SURE=SURE)
 
     def history_page(request: Request, record_id: str) -> Response:
         require_editor(request)
