@@ -741,9 +741,13 @@ def facets(
         ids = [r.document_id for r in conn.execute(stmt)]
     counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     with store.engine.connect() as conn:
-        for chunk in _chunks(ids, 500):
+        for found in _chunks(ids, 500):
+            # the whole visibility rule again, on this connection: a record restricted since
+            # the ids were read (or a full-text index out of step) adds nothing to a facet
+            chunk = []
             for r in conn.execute(
                 select(
+                    documents.c.id,
                     documents.c.doc_type,
                     documents.c.classification,
                     documents.c.language,
@@ -751,8 +755,9 @@ def facets(
                     records.c.collection,
                 )
                 .join(records, records.c.id == documents.c.record_id)
-                .where(documents.c.id.in_(chunk))
+                .where(documents.c.id.in_(found), visible(include_restricted))
             ):
+                chunk.append(r.id)
                 for name in ("doc_type", "classification", "language", "collection"):
                     if getattr(r, name):
                         counts[name][getattr(r, name)] += 1
