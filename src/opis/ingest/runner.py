@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from opis.ingest.build import record_from_source
-from opis.ingest.sources import SourceError, count_source_paths, iter_source_paths, read_source
+from opis.ingest.sources import SourceError, count_source_paths, iter_batch, read_source, source_name
 from opis.model import Record, record_id
 from opis.pipeline import DEFAULT_STEPS, enrich_record
 from opis.translate.pairing import source_fingerprint
 
 ADDED, UPDATED, UNCHANGED, FAILED = "added", "updated", "unchanged", "failed"
+# a page image shown as the facsimile of the HTR file beside it, not a record of its own
+FACSIMILE = "facsimile"
 
 
 @dataclass(slots=True)
@@ -58,12 +60,24 @@ class Summary:
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == FAILED]
 
+    def line(self) -> str:
+        """The one-line report: every file listed is counted once, page images kept as
+        facsimiles of their HTR records too."""
+        line = (f"{self.count(ADDED)} added, {self.count(UPDATED)} updated, "
+                f"{self.count(UNCHANGED)} unchanged, {self.count(FAILED)} failed")
+        n = self.count(FACSIMILE)
+        if n:
+            s = "s" if n != 1 else ""
+            line += f", {n} page image{s} kept as facsimile{s} of HTR records"
+        return line
+
     def to_json(self) -> dict:
         return {
             "added": self.count(ADDED),
             "updated": self.count(UPDATED),
             "unchanged": self.count(UNCHANGED),
             "failed": self.count(FAILED),
+            "facsimile": self.count(FACSIMILE),
             "files": [
                 {"path": o.path, "status": o.status, "record_id": o.record_id,
                  "message": o.message, "warnings": o.warnings}
@@ -80,19 +94,25 @@ class _Job:
     steps: tuple[str, ...]
     visibility: str
     known_sha256: str | None  # what the store holds for this record now
+    facsimile_of: tuple[Path, ...] = ()  # HTR files beside this image that name it
+    stored_alone: bool = False  # such an image is also a record of its own, from an earlier ingest
 
 
-def _current_sha256(store, rid: str) -> str | None:
+def _stored(store, rid: str) -> tuple[str | None, bool]:
     """The hash of the bytes a record was last saved from (with its translation files'),
-    to skip unchanged files before the costly enrichment steps run."""
+    to skip unchanged files before the costly enrichment steps run; and whether the record
+    is there and not deleted."""
     from sqlalchemy import select
 
     from opis.store.schema import records
     from opis.translate.pairing import fingerprint
 
     with store.engine.connect() as conn:
-        row = conn.execute(select(records.c.sha256, records.c.meta).where(records.c.id == rid)).first()
-    return fingerprint(row.sha256, row.meta) if row is not None else None
+        row = conn.execute(select(records.c.sha256, records.c.meta, records.c.deleted_at)
+                           .where(records.c.id == rid)).first()
+    if row is None:
+        return None, False
+    return fingerprint(row.sha256, row.meta), row.deleted_at is None
 
 
 def _build(job: _Job) -> Record | Outcome:
@@ -100,6 +120,10 @@ def _build(job: _Job) -> Record | Outcome:
     from opis.ingest.scans import finish_scan_record, is_scan, read_scan, record_from_scan
 
     try:
+        if job.facsimile_of:
+            outcome = _as_facsimile(job)
+            if outcome is not None:
+                return outcome
         scan = is_scan(job.path)  # images, PDFs, PAGE/ALTO go to the scan importer
         source = read_scan(job.path, job.root) if scan else read_source(job.path, job.root)
         if job.known_sha256 == source_fingerprint(source):
@@ -118,6 +142,25 @@ def _build(job: _Job) -> Record | Outcome:
         return Outcome(str(job.path), FAILED,
                        message=f"{job.path}: could not be ingested ({type(exc).__name__}: {exc}); "
                                "please report this with the file")
+
+
+def _as_facsimile(job: _Job) -> Outcome | None:
+    """The outcome of a page image that its HTR file's record shows, or None when that file
+    makes no record (the image is then read on its own, as before it had one). Decided
+    from the files alone, so any number of workers decides the same."""
+    from opis.ingest.scans import facsimile_home
+
+    home = facsimile_home(job.path, job.facsimile_of)
+    if home is None:
+        return None
+    home_name = source_name(home, job.root)
+    outcome = Outcome(str(job.path), FACSIMILE, record_id(job.collection, home_name),
+                      message=f"facsimile of {home_name}")
+    if job.stored_alone:
+        own = record_id(job.collection, source_name(job.path, job.root))
+        outcome.warnings.append(f"an earlier ingest stored this image as a record of its own ({own}); "
+                                f"it is left as it is: `opis delete {own}` hides it")
+    return outcome
 
 
 def _build_packed(job: _Job) -> bytes:
@@ -165,19 +208,19 @@ def _save(store, job: _Job, built: Record | Outcome | tuple) -> Outcome:
 
 def _jobs(paths: Iterable[Path], store, collection: str, steps: tuple[str, ...],
           visibility: str) -> Iterator[_Job]:
-    for path, root in iter_source_paths([Path(p) for p in paths]):
-        name = str(path.relative_to(root)) if root is not None else path.name
-        known = _current_sha256(store, record_id(collection, name))
-        yield _Job(path, root, collection, steps, visibility, known)
+    for entry in iter_batch([Path(p) for p in paths]):
+        known, live = _stored(store, record_id(collection, source_name(entry.path, entry.root)))
+        yield _Job(entry.path, entry.root, collection, steps, visibility, known, entry.facsimile_of,
+                   live and bool(entry.facsimile_of))
 
 
 def ingest_one(path: Path, root: Path | None, store, collection: str = "default",
                steps: Iterable[str] | None = None, visibility: str = "public") -> Outcome:
     """Ingest one file; every problem becomes a FAILED outcome, never an exception."""
-    name = str(path.relative_to(root)) if root is not None else Path(path).name
+    name = source_name(path, root)
     job = _Job(Path(path), root, collection,
                tuple(steps) if steps is not None else DEFAULT_STEPS, visibility,
-               _current_sha256(store, record_id(collection, name)))
+               _stored(store, record_id(collection, name))[0])
     return _save(store, job, _build(job))
 
 

@@ -1,14 +1,26 @@
 """Scan files into records: PDF, TIFF (one or many pages), PNG, JPEG, and PAGE XML or ALTO
 from HTR tools. `sources.read_source` still rejects image bytes in a file with a text
-suffix; files named as scans come here instead (`is_scan`)."""
+suffix; files named as scans come here instead (`is_scan`).
+
+A page image that an HTR file beside it names is that HTR record's facsimile, not a
+record of its own (`facsimiles` finds such images when a batch is listed,
+`facsimile_home` confirms it when the batch runs); when the HTR file cannot make a record
+(broken XML, no text) the image is read by OCR on its own, as any image, so no page is
+lost."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
 
-from opis.ingest.sources import Source, SourceError
+from opis.ingest.sources import Source, SourceError, source_name
 
-SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+if TYPE_CHECKING:
+    from opis.scan.text import PageText
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+SCAN_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
 HTR_SUFFIXES = {".xml"}
 MAX_SCAN_BYTES = 500 * 1024 * 1024
 FORMAT_SCAN = "scan"
@@ -41,7 +53,7 @@ def is_scan(path: Path) -> bool:
 def read_scan(path: Path, root: Path | None = None) -> Source:
     """The bytes of a scan (no text yet: that takes OCR); one-line errors like read_source."""
     path = Path(path)
-    name = str(path.relative_to(root)) if root is not None and path != root else path.name
+    name = source_name(path, root)
     try:
         if path.stat().st_size > MAX_SCAN_BYTES:
             raise SourceError(path, f"is larger than the {MAX_SCAN_BYTES // (1024 * 1024)} MiB a scan may be",
@@ -68,27 +80,25 @@ def record_from_scan(source: Source, collection: str = "default", language: str 
 
     lang = language or ocr_language(collection)
     data = source.data
-    try:
-        if htr.sniff(data[:4096]):
-            texts = htr.read_htr(data)
-            images: list = [_htr_image(source.path, t.image_name) for t in texts]
-            fmt = texts[0].method
-        elif data.startswith(b"%PDF"):
-            from opis.scan.pdf import read_pdf
+    if htr.sniff(data[:4096]):
+        texts = htr_texts(source)
+        images: list = [_htr_image(source.path, t.image_name) for t in texts]
+        fmt = texts[0].method
+    else:
+        try:
+            if data.startswith(b"%PDF"):
+                from opis.scan.pdf import read_pdf
 
-            pairs = read_pdf(data, lang)
-            texts = [t for _, t in pairs]
-            images = images_for([im for im, _ in pairs], None)
-            fmt = FORMAT_SCAN
-        else:
-            pics = frames(data)
-            texts = [ocr_image(f, lang) for f in pics]
-            images = images_for(pics, data)
-            fmt = FORMAT_SCAN
-    except htr.HTRError as exc:
-        raise SourceError(source.path, str(exc), "give opis PAGE XML or ALTO from an HTR tool") from exc
-    except (OSError, ValueError) as exc:
-        raise SourceError(source.path, f"cannot be read as a scan ({exc})", "check the file") from exc
+                pairs = read_pdf(data, lang)
+                texts = [t for _, t in pairs]
+                images = images_for([im for im, _ in pairs], None)
+            else:
+                pics = frames(data)
+                texts = [ocr_image(f, lang) for f in pics]
+                images = images_for(pics, data)
+        except (OSError, ValueError) as exc:
+            raise SourceError(source.path, f"cannot be read as a scan ({exc})", "check the file") from exc
+        fmt = FORMAT_SCAN
     text, pages = join_pages(texts, images)
     if not text.strip():
         raise SourceError(source.path, "holds no readable text (OCR found none)",
@@ -101,11 +111,35 @@ def record_from_scan(source: Source, collection: str = "default", language: str 
     return record
 
 
+def htr_texts(source: Source) -> list[PageText]:
+    """The pages (`PageText`) of a PAGE or ALTO file, or the one-line SourceError that
+    keeps it from making a record: not well-formed, neither PAGE nor ALTO, no text at all
+    (a layout-only export)."""
+    from opis.scan import htr
+
+    try:
+        texts = htr.read_htr(source.data)
+    except htr.HTRError as exc:
+        raise SourceError(source.path, str(exc), "give opis PAGE XML or ALTO from an HTR tool") from exc
+    except (OSError, ValueError) as exc:
+        raise SourceError(source.path, f"cannot be read as a scan ({exc})", "check the file") from exc
+    if not any(t.text.strip() for t in texts):
+        raise SourceError(source.path, "holds no transcribed text",
+                          "export it after text recognition; a page image it names is read by OCR meanwhile")
+    return texts
+
+
+def image_file_name(name: str) -> str:
+    """The file an HTR file's image reference means beside it: folders (also Windows ones)
+    dropped, as HTR tools write the path of their own copy."""
+    return Path(name.strip().replace("\\", "/")).name
+
+
 def _htr_image(xml_path: Path, image_name: str | None) -> tuple[bytes, str] | None:
-    """The page image a PAGE/ALTO file names, when it lies beside the file."""
-    if not image_name:
+    """The page image a PAGE/ALTO file names, when it lies beside the file and reads."""
+    if not image_name or not image_file_name(image_name):
         return None
-    candidate = Path(xml_path).parent / Path(image_name.replace("\\", "/")).name
+    candidate = Path(xml_path).parent / image_file_name(image_name)
     if not candidate.is_file():
         return None
     from opis.scan.images import frames, page_bytes
@@ -113,8 +147,49 @@ def _htr_image(xml_path: Path, image_name: str | None) -> tuple[bytes, str] | No
     data = candidate.read_bytes()
     try:
         return page_bytes(frames(data)[0], data)
-    except OSError:
+    except (OSError, IndexError):
         return None
+
+
+def facsimiles(files: Iterable[Path]) -> dict[Path, tuple[Path, ...]]:
+    """The page images among `files` that HTR files among them, in the same folder, name:
+    image -> those HTR files. Only the heads of the XML files are read (`htr.image_names`),
+    and only when there is an image to find."""
+    from opis.scan.htr import image_names
+
+    files = list(files)
+    images = {_place(f): f for f in files if f.suffix.lower() in IMAGE_SUFFIXES}
+    out: dict[Path, tuple[Path, ...]] = {}
+    if not images:
+        return out
+    for f in files:
+        if f.suffix.lower() not in HTR_SUFFIXES:
+            continue
+        folder = _place(f)[0]
+        for name in dict.fromkeys(image_file_name(n) for n in image_names(f)):
+            image = images.get((folder, name))
+            if image is not None:
+                out[image] = out.get(image, ()) + (f,)
+    return out
+
+
+def _place(path: Path) -> tuple[str, str]:
+    return os.path.dirname(os.path.abspath(path)), Path(path).name
+
+
+def facsimile_home(image: Path, htr_files: Iterable[Path]) -> Path | None:
+    """The first of `htr_files` whose record shows `image` as its page: the file reads
+    in full, has text, names the image, and the image reads. None when none does; the
+    image is then a record of its own, as it was before it had an HTR file."""
+    for path in htr_files:
+        try:
+            texts = htr_texts(read_scan(path))
+        except SourceError:
+            continue
+        names = {t.image_name for t in texts if t.image_name and image_file_name(t.image_name) == image.name}
+        if any(_htr_image(path, n) is not None for n in names):
+            return path
+    return None
 
 
 def finish_scan_record(record) -> None:

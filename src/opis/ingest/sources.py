@@ -109,7 +109,7 @@ def sniff_binary(data: bytes) -> str | None:
 def read_source(path: Path, root: Path | None = None) -> Source:
     """Read one file; raise SourceError with a one-line reason if it cannot be ingested."""
     path = Path(path)
-    name = str(path.relative_to(root)) if root is not None and path != root else path.name
+    name = source_name(path, root)
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -137,29 +137,64 @@ def read_source(path: Path, root: Path | None = None) -> Source:
     return Source(path=path, name=name, data=data, text=text, encoding=encoding, translations=translations)
 
 
-def iter_source_paths(paths: list[Path]) -> Iterator[tuple[Path, Path | None]]:
-    """Expand files and folders into (file, root) pairs, in a stable order, lazily.
+@dataclass(frozen=True, slots=True)
+class BatchFile:
+    """One file of a batch; `facsimile_of` names the HTR files beside a page image that
+    name it (`opis.ingest.scans.facsimiles`): the image is then their record's facsimile,
+    unless none of them makes a record (`opis.ingest.scans.facsimile_home`)."""
+
+    path: Path
+    root: Path | None
+    facsimile_of: tuple[Path, ...] = ()
+
+
+def iter_batch(paths: list[Path]) -> Iterator[BatchFile]:
+    """Expand files and folders into the files of a batch, in a stable order, lazily
+    (folder by folder).
 
     Hidden files and folders are skipped; files in folders are taken when their suffix is
     a text suffix or they are scans (`opis.ingest.scans.is_scan`), and every file named
     explicitly is taken whatever its suffix. A translation beside its original (`x.en.txt`
-    by `x.txt`) is read with the original, never as a file of its own.
+    by `x.txt`) is read with the original, never as a file of its own. A page image that
+    an HTR file of the same folder in the batch names is still listed, marked as that
+    file's facsimile, so that the report accounts for it.
     """
+    from opis.ingest.scans import facsimiles
     from opis.translate.pairing import companion_of
 
+    paths = [Path(p) for p in paths]
+    named = [p for p in paths if not p.is_dir() and companion_of(p) is None]
+    named_facsimiles = facsimiles(named)
     for p in paths:
-        p = Path(p)
         if p.is_dir():
             for dirpath, dirnames, filenames in os.walk(p):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    f = Path(dirpath) / name
-                    if (not name.startswith(".") and f.is_file()
-                            and (f.suffix.lower() in TEXT_SUFFIXES or _is_scan(f))
-                            and companion_of(f) is None):
-                        yield f, p
+                files = [f for f in (Path(dirpath) / name for name in sorted(filenames)) if _in_folder_batch(f)]
+                found = facsimiles(files)
+                for f in files:
+                    yield BatchFile(f, p, found.get(f, ()))
         elif companion_of(p) is None:
-            yield p, None
+            yield BatchFile(p, None, named_facsimiles.get(p, ()))
+
+
+def _in_folder_batch(f: Path) -> bool:
+    from opis.translate.pairing import companion_of
+
+    return (not f.name.startswith(".") and f.is_file()
+            and (f.suffix.lower() in TEXT_SUFFIXES or _is_scan(f))
+            and companion_of(f) is None)
+
+
+def iter_source_paths(paths: list[Path]) -> Iterator[tuple[Path, Path | None]]:
+    """The (file, root) pairs of `iter_batch`."""
+    for entry in iter_batch(paths):
+        yield entry.path, entry.root
+
+
+def source_name(path: Path, root: Path | None) -> str:
+    """A file's name in the archive: its path under the folder ingested, else its name."""
+    path = Path(path)
+    return str(path.relative_to(root)) if root is not None and path != root else path.name
 
 
 def _is_scan(path: Path) -> bool:
@@ -170,5 +205,6 @@ def _is_scan(path: Path) -> bool:
 
 
 def count_source_paths(paths: list[Path]) -> int:
-    """How many files `iter_source_paths` will yield (for the progress bar)."""
-    return sum(1 for _ in iter_source_paths(paths))
+    """How many files `iter_batch` will list (for the progress bar): facsimiles too, as
+    each gets its line in the report."""
+    return sum(1 for _ in iter_batch(paths))

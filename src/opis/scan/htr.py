@@ -42,6 +42,35 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def image_names(path) -> list[str]:
+    """The page images an HTR file names (PAGE `imageFilename`, ALTO
+    `sourceImageInformation/fileName`), read from the head of the file only: parsing stops
+    where the page content begins, so a huge file costs no more than a small one. Empty
+    for other XML and for files broken before the names; a file broken later is caught
+    when it is read (`read_htr`)."""
+    names: list[str] = []
+    kind = None
+    try:
+        for event, el in etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
+                                         no_network=True):
+            name = _local(el)
+            if kind is None:
+                kind = {"PcGts": PAGE, "alto": ALTO}.get(name)
+                if kind is None:
+                    return []
+            elif kind == PAGE and event == "start" and name == "Page":
+                if el.get("imageFilename"):
+                    names.append(el.get("imageFilename"))
+                break  # PAGE holds one Page; the regions follow
+            elif kind == ALTO and event == "start" and name == "Layout":
+                break
+            elif kind == ALTO and event == "end" and name == "fileName" and (el.text or "").strip():
+                names.append(el.text.strip())
+    except (etree.XMLSyntaxError, OSError):
+        pass
+    return names
+
+
 def _parse(data: bytes):
     try:
         return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
