@@ -158,14 +158,69 @@ def _apply_mention(doc: Document, d: Decision) -> None:
     doc.mentions = keep
 
 
+SUSPECT_KIND = "ocr_suspect"
+_SUSPECT_DECISION = ("decision", "by", "reading")  # what a decision adds to a suspect's attrs
+
+
 def _apply_suspect(doc: Document, d: Decision) -> None:
+    written = (d.value or {}).get("as_written")  # decisions made before it was kept have none
     for span in doc.reading.spans:
-        if span.kind == "ocr_suspect" and suspect_key(span.start, span.end) == d.key:
-            data = dict(span.attrs or {})
+        if (span.kind == SUSPECT_KIND and suspect_key(span.start, span.end) == d.key
+                and written in (None, doc.reading.text[span.start:span.end])):
+            data = {k: v for k, v in (span.attrs or {}).items() if k not in _SUSPECT_DECISION}
             data.update({"decision": (d.value or {}).get("action"), "by": d.actor})
             if (d.value or {}).get("reading"):
                 data["reading"] = d.value["reading"]
             span.attrs = data
+
+
+def _clear_suspect_decisions(doc: Document) -> None:
+    """A record read back from the store carries the decisions it was saved with; they
+    are laid anew, so one withdrawn since then goes."""
+    for span in doc.reading.spans:
+        if span.kind == SUSPECT_KIND and any(k in (span.attrs or {}) for k in _SUSPECT_DECISION):
+            span.attrs = {k: v for k, v in span.attrs.items() if k not in _SUSPECT_DECISION}
+
+
+def moved_suspects(record: Record, decisions: Iterable[Decision]) -> list[tuple[Decision, str]]:
+    """Decisions on OCR suspects whose word is no longer at their key (a new version of
+    the file added or removed text before it), with the key of the same word now: the
+    suspect nearest the old place that has the same text and no decision of its own.
+    A word no longer there (corrected in the file) is left alone: its decision waits."""
+    by_seq: dict[int, list[Decision]] = {}
+    for d in decisions:
+        if d.kind == SUSPECT:
+            by_seq.setdefault(d.seq, []).append(d)
+    moves = []
+    for doc in record.documents:
+        mine = by_seq.get(doc.seq, [])
+        starts = {suspect_key(s.start, s.end): s.start for s in doc.reading.spans if s.kind == SUSPECT_KIND}
+        words = {suspect_key(s.start, s.end): doc.reading.text[s.start:s.end]
+                 for s in doc.reading.spans if s.kind == SUSPECT_KIND}
+        taken = {d.key for d in mine}
+        for d in sorted(mine, key=lambda d: _start_of(d.key)):
+            written, was = (d.value or {}).get("as_written"), _start_of(d.key)
+            if not written or words.get(d.key) == written:
+                continue
+            free = [k for k, w in words.items() if w == written and k not in taken]
+            if free:
+                k = min(free, key=lambda k: (abs(starts[k] - was), starts[k]))
+                taken.add(k)
+                moves.append((d, k))
+    return moves
+
+
+def _start_of(key: str) -> int:
+    head = key.split("-", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
+def accepted_readings(doc: Document) -> dict[tuple[int, int], str]:
+    """(start, end) on the reading layer -> the reading an editor accepted there: what
+    search finds in place of the words written (the text itself stays as written)."""
+    return {(s.start, s.end): str(s.attrs["reading"]) for s in doc.reading.spans
+            if s.kind == SUSPECT_KIND and (s.attrs or {}).get("decision") == "accept"
+            and str(s.attrs.get("reading") or "").strip()}
 
 
 def apply_merges(record: Record, merges: dict[tuple[str, str], dict[str, Any]]) -> None:
@@ -185,6 +240,8 @@ def apply_corrections(record: Record, decisions: Iterable[Decision],
     document the record no longer has are kept in the store but not applied."""
     apply_merges(record, merges or {})
     by_seq = {doc.seq: doc for doc in record.documents}
+    for doc in record.documents:
+        _clear_suspect_decisions(doc)
     for d in decisions:
         doc = by_seq.get(d.seq)
         if doc is None:

@@ -27,11 +27,14 @@ from opis.review.corrections import (
     MENTION_ACTIONS,
     SUSPECT,
     SUSPECT_ACTIONS,
+    SUSPECT_KIND,
     CorrectionError,
     Decision,
     clean_input,
     field_value,
+    moved_suspects,
     party,
+    suspect_key,
 )
 from opis.store.schema import (
     collections,
@@ -95,6 +98,16 @@ def stored_decisions(conn: Connection, record: Record) -> tuple[list[Decision], 
                 merges[(r["type"], r["name"])] = {"name": r["into_name"], "authority_id": r["into_authority_id"],
                                                   "name_en": r["into_en"]}
     return decisions, merges
+
+
+def follow_moved_suspects(conn: Connection, record: Record, decisions: list[Decision]) -> None:
+    """Decisions on OCR suspects whose word a new version of the file moved are re-keyed
+    to where it stands now, in the caller's transaction (the record is being saved)."""
+    for d, key in moved_suspects(record, decisions):
+        conn.execute(update(corrections).where(
+            corrections.c.record_id == record.id, corrections.c.seq == d.seq, corrections.c.kind == SUSPECT,
+            corrections.c.key == d.key).values(key=key))
+        d.key = key
 
 
 def _put_decision(conn: Connection, record_id: str, seq: int, kind: str, key: str, value: Any,
@@ -196,26 +209,53 @@ def decide_mention(store: Any, viewer: Viewer, record_id: str, number: int, key:
 
 def decide_suspect(store: Any, viewer: Viewer, record_id: str, number: int, key: str, action: str,
                    reading: str | None = None) -> None:
-    """Accept an OCR suggestion (the reading an editor confirms) or keep the text as it is."""
+    """Accept an OCR suggestion (the reading an editor confirms; search then finds the
+    document by it, the text stays as written) or keep the text as it is."""
     actor = _require(viewer)
     if action not in SUSPECT_ACTIONS:
         raise CorrectionError(f"action must be one of {', '.join(SUSPECT_ACTIONS)}")
     record = _load(store, record_id)
     doc = _document(record, number)
-    span = next((s for s in doc.reading.spans if s.kind == "ocr_suspect" and f"{s.start}-{s.end}" == key), None)
-    if span is None:
-        raise KeyError(key)
+    span = _suspect(doc, key)
     suggestions = list((span.attrs or {}).get("suggestions") or [])
     if action == "accept":
         reading = clean_input(reading or (suggestions[0] if suggestions else "")).strip()
         if not reading:
             raise CorrectionError("accepting needs the right reading")
-    value = {"action": action, "reading": reading if action == "accept" else None}
+    # the word decided on travels with the decision, so it follows the word when a new
+    # version of the file moves it (`follow_moved_suspects`)
+    value = {"action": action, "reading": reading if action == "accept" else None,
+             "as_written": doc.reading.text[span.start:span.end]}
     with _saving(store, record) as conn:
         _put_decision(conn, record_id, doc.seq, SUSPECT, key, value, actor)
         append_event(conn, actor, f"suspect.{action}", record_id,
                      f"document {number}: “{doc.reading.text[span.start:span.end]}”",
                      {"suggestions": suggestions}, value)
+
+
+def withdraw_suspect(store: Any, viewer: Viewer, record_id: str, number: int, key: str) -> None:
+    """Take back the decision on an OCR suspect: it is open again, and search finds the
+    words as written only."""
+    actor = _require(viewer)
+    record = _load(store, record_id)
+    doc = _document(record, number)
+    span = _suspect(doc, key)
+    attrs = span.attrs or {}
+    if not attrs.get("decision"):
+        raise CorrectionError("there is no decision on this word to withdraw")
+    old = {"action": attrs.get("decision"), "reading": attrs.get("reading")}
+    with _saving(store, record) as conn:
+        _put_decision(conn, record_id, doc.seq, SUSPECT, key, None, actor)
+        append_event(conn, actor, "suspect.withdraw", record_id,
+                     f"document {number}: “{doc.reading.text[span.start:span.end]}”", old, None)
+
+
+def _suspect(doc: Any, key: str) -> Any:
+    """The OCR suspect of a document by its key ("start-end"); KeyError if none."""
+    span = next((s for s in doc.reading.spans if s.kind == SUSPECT_KIND and suspect_key(s.start, s.end) == key), None)
+    if span is None:
+        raise KeyError(key)
+    return span
 
 
 def merge_entities(store: Any, viewer: Viewer, type_: str, name: str, into: str) -> int:

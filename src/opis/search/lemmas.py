@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 import iuliia
 import pymorphy3
@@ -151,13 +152,43 @@ class IndexColumns:
     translit: str
 
 
-def index_columns(text: str) -> IndexColumns:
-    ws = words(text)
+Reading = tuple[int, int, str]  # (start, end, words): what an editor read a stretch of a text as
+
+
+def index_columns(text: str, readings: Sequence[Reading] = ()) -> IndexColumns:
+    """The indexed columns of `text`; `readings` (offsets into `text`) are indexed in
+    place of the words they cover (see `read_as`), so `forms` keeps one term per word."""
+    slots = read_as(words(text), readings)
     return IndexColumns(
-        lemmas=" ".join(lemma for w in ws for lemma in w.lemmas),
-        forms=" ".join(w.surface for w in ws),
-        translit=" ".join(t for w in ws for t in w.translit),
+        lemmas=" ".join(lemma for slot in slots for w in slot for lemma in w.lemmas),
+        forms=" ".join(slot[-1].surface for slot in slots),
+        translit=" ".join(t for slot in slots for w in slot for t in w.translit),
     )
+
+
+def read_as(ws: list[Word], readings: Sequence[Reading] = ()) -> list[tuple[Word, ...]]:
+    """The words of a text as they are indexed: one slot per word of the text, holding
+    the word itself, or what an editor read it as (an accepted OCR reading).
+
+    A slot's last word is its surface form, so position i of `forms` stays word i of the
+    text and phrases and snippets keep working. A reading takes the positions of the words
+    its stretch overlaps, one word each in order; when it has more words than that ("по
+    докладу" for "подокладу"), the last position holds the rest too (all are found as
+    words; the surface form there is the last one), and when it has fewer ("Микоян" for
+    "Ми коян"), the last reading word fills the remaining positions, so a phrase through
+    it holds on both sides. A reading of no word, or over no word, changes nothing."""
+    slots = [(w,) for w in ws]
+    for start, end, reading in readings:
+        said = words(reading)
+        covered = [i for i, w in enumerate(ws) if w.start < end and w.end > start]
+        if not said or not covered:
+            continue
+        for j, i in enumerate(covered):
+            if j == len(covered) - 1 and j < len(said):
+                slots[i] = tuple(said[j:])
+            else:
+                slots[i] = (said[min(j, len(said) - 1)],)
+    return slots
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 
 from opis.access.policy import visible  # noqa: F401  (re-exported: the store's readers use it)
 from opis.model import (
+    READING,
     RESTRICTED,
     VISIBILITIES,
     Document,
@@ -36,6 +37,7 @@ from opis.model import (
     Span,
     Value,
 )
+from opis.review.corrections import accepted_readings, apply_corrections
 from opis.search import lemmas as lx
 from opis.translate.layers import PREFIX as TRANSLATION_PREFIX
 from opis.translate.pairing import fingerprint
@@ -145,8 +147,10 @@ class Store:
         """`save_record` inside a transaction the caller holds (the review service saves
         a record and its history event together). Editors' decisions in the store are laid
         over the record before it is written; its access is never loosened by a save (a
-        record an editor restricted stays restricted when its file is ingested again)."""
-        from opis.review.service import stored_decisions
+        record an editor restricted stays restricted when its file is ingested again).
+        `rows` are `paragraph_rows(record)` as the record stands when passed in; the few
+        paragraphs whose accepted OCR readings the decisions change are analysed again."""
+        from opis.review.service import follow_moved_suspects, stored_decisions
 
         rid, sha = record.id, record.sha256
         now = now or datetime.now(timezone.utc)
@@ -162,11 +166,12 @@ class Store:
                 record.visibility = RESTRICTED
             if old.embargo_until and (record.embargo_until or "") < old.embargo_until:
                 record.embargo_until = old.embargo_until
+        read_before = [accepted_readings(doc) for doc in record.documents]
         decisions, merges = stored_decisions(conn, record)
-        if decisions or merges:
-            from opis.review.corrections import apply_corrections
-
-            apply_corrections(record, decisions, merges)
+        follow_moved_suspects(conn, record, decisions)
+        # always: a record read back from the store may carry a decision withdrawn since
+        apply_corrections(record, decisions, merges)
+        rows = _rows_following_readings(record, rows, read_before)
         prepared = list(zip(record.documents, rows))
         if conn.execute(select(originals.c.sha256).where(originals.c.sha256 == sha)).first() is None:
             conn.execute(
@@ -325,27 +330,49 @@ def paragraph_rows(record: Record) -> list[list[dict[str, Any]]]:
 def _paragraph_rows(doc: Document) -> list[dict[str, Any]]:
     """Search paragraphs of the reading layer, then of each translation layer; `seq` runs
     on through the translations (it keys the full-text index per document), `layer` says
-    which text a paragraph is of, and `start`/`end` are offsets into that layer."""
+    which text a paragraph is of, and `start`/`end` are offsets into that layer. Readings
+    an editor accepted for OCR suspects are indexed in place of the words written."""
     rows = []
     texts = [doc.reading] + [layer for layer in doc.extra_layers if layer.name.startswith(TRANSLATION_PREFIX)]
+    readings = accepted_readings(doc)
     for layer in texts:
         text = layer.text
         for start, end in lx.paragraphs(text):
-            cols = lx.index_columns(text[start:end])
-            rows.append(
-                {
-                    "seq": len(rows),
-                    "start": start,
-                    "end": end,
-                    "text": text[start:end],
-                    "lemmas": cols.lemmas,
-                    "forms": cols.forms,
-                    "translit": cols.translit,
-                }
-            )
+            rows.append({"seq": len(rows), **_analysed(text, start, end, readings if layer is doc.reading else {})})
             if len(texts) > 1:  # else the column's default says it (and schemas before 0004 still take the rows)
                 rows[-1]["layer"] = layer.name
     return rows
+
+
+def _analysed(text: str, start: int, end: int, readings: dict[tuple[int, int], str]) -> dict[str, Any]:
+    """The indexed columns of the paragraph [start, end) of `text`, with the accepted
+    readings (offsets into `text`) that fall in it."""
+    inside = [(a - start, b - start, r) for (a, b), r in readings.items() if a < end and b > start]
+    cols = lx.index_columns(text[start:end], inside)
+    return {"start": start, "end": end, "text": text[start:end],
+            "lemmas": cols.lemmas, "forms": cols.forms, "translit": cols.translit}
+
+
+def _rows_following_readings(record: Record, rows: list[list[dict[str, Any]]],
+                             before: list[dict[tuple[int, int], str]]) -> list[list[dict[str, Any]]]:
+    """`rows` analysed when the record's accepted readings were `before` (in an ingest
+    worker, which knows no decisions, or before an editor's decision was stored), brought
+    up to the readings it has now: only the reading-layer paragraphs a changed reading
+    falls in are analysed again (none, for a record without decisions)."""
+    out = []
+    for doc, doc_rows, old in zip(record.documents, rows, before):
+        new = accepted_readings(doc)
+        changed = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k)]
+        if changed:
+            text = doc.reading.text
+            doc_rows = [
+                {**row, **_analysed(text, row["start"], row["end"], new)}
+                if row.get("layer", READING) == READING and any(a < row["end"] and b > row["start"] for a, b in changed)
+                else row
+                for row in doc_rows
+            ]
+        out.append(doc_rows)
+    return out
 
 
 def _insert_document(
