@@ -465,3 +465,21 @@ def test_names_are_grouped_by_entity_doubtful_groups_first_and_open(site):
     page = c.get(f"/review/{site.rid}/1").text
     groups = re.findall(r'<details class="mention-group"( open)?>(.*?)</details>', page, re.S)
     assert sum(bool(o) for o, _ in groups) == len(doubtful) - 1
+
+
+def test_withdraw_a_decision_on_an_ocr_reading(site):
+    """A decided reading offers "Withdraw decision"; afterwards the word is open again, the
+    history says so in words, and withdrawing twice is refused."""
+    c = site.client("ed")
+    first = review_json(c, site.rid)["suspects"][0]
+    page = c.get(f"/review/{site.rid}/1").text
+    assert 'value="withdraw"' not in page  # nothing to withdraw yet
+    c.post(f"/review/{site.rid}/1/suspect", {"key": first["key"], "action": "accept",
+                                              "reading": first["suggestions"][0]})
+    assert 'value="withdraw"' in c.get(f"/review/{site.rid}/1").text
+    r = c.post(f"/review/{site.rid}/1/suspect", {"key": first["key"], "action": "withdraw"})
+    assert r.status_code == 303
+    shown = {s["key"]: s for s in review_json(c, site.rid)["suspects"]}
+    assert shown[first["key"]]["decision"] is None and shown[first["key"]]["reading"] is None
+    assert "OCR decision withdrawn" in text_of(c.get(f"/review/{site.rid}/history").text)
+    assert c.post(f"/review/{site.rid}/1/suspect", {"key": first["key"], "action": "withdraw"}).status_code == 400

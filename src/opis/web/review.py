@@ -56,7 +56,7 @@ ACTION_LABELS = {
     "withdraw": "back to the machine's value", "mention.accept": "mention accepted",
     "mention.reject": "entity link rejected", "mention.relink": "mention relinked",
     "mention.remove": "not an entity", "suspect.accept": "OCR reading accepted",
-    "suspect.reject": "OCR text kept as written", "entity.merge": "entities merged",
+    "suspect.reject": "OCR text kept as written", "suspect.withdraw": "OCR decision withdrawn", "entity.merge": "entities merged",
     "restore": "earlier version restored", "reviewed": "marked reviewed", "unreviewed": "marked not reviewed",
     "access": "access changed", "delete": "deleted (hidden)", "undelete": "brought back",
     "purge": "purged", "collection.access": "collection access changed", "embargo.ended": "embargo ended",
@@ -561,6 +561,9 @@ def review_router(store: Any, page: Page) -> APIRouter:
                 action: str = Form(""), reading: str = Form("", max_length=300),
                 other: str = Form("", max_length=300)) -> Response:
         chosen = (other or reading).strip() or None  # a reading typed beats a suggestion picked
+        if action == "withdraw":  # the word is open again; search finds it as written
+            return act(request, csrf, lambda v: service.withdraw_suspect(store, v, record_id, number, key),
+                       lambda _: doc_page(record_id, number), "suspect")
         return act(request, csrf,
                    lambda v: service.decide_suspect(store, v, record_id, number, key, action, chosen),
                    lambda _: doc_page(record_id, number), "suspect")
