@@ -85,7 +85,8 @@ def test_an_accepted_reading_is_found_by_search_and_the_text_stays_as_written(ar
     assert _found(store, "Микояна") == sorted([rid, seed])  # any case form, as for a word written so
     assert _found(store, "Мнкоян") == []  # the index reads the word as the editor does
     hit = next(h for h in search(store, '"тов Микоян"').hits)
-    assert "вел тов. Мнкоян в присутствии посла" in render_snippet(hit.snippet)
+    # the snippet shows the word as written, marked as the match it now is
+    assert "вел «тов». «Мнкоян» в присутствии посла" in render_snippet(hit.snippet)
     # another correction saves the record again: the reading stays in the index
     service.correct_field(store, EDITOR, rid, 1, "doc_type", "ciphered_telegram")
     assert _found(store, '"тов Микоян"') == [rid]

@@ -193,6 +193,11 @@ def _leaf_words(forms: str) -> list[lx.Word]:
     return [_form_word(surface) for surface in forms.split()]
 
 
+def _analysed(surface: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    w = _form_word(surface)
+    return w.lemmas, w.translit
+
+
 @lru_cache(maxsize=100_000)
 def _form_word(surface: str) -> lx.Word:
     info = lx.analyze(surface)
@@ -621,7 +626,8 @@ def _hits(conn: Connection, store: Store, page: Sequence[_DocMatch], node: Node 
         )
     }
     chosen = _best_paragraphs(conn, doc_ids, node) if node is not None else {}
-    para_cols = (paragraphs.c.document_id, paragraphs.c.seq, paragraphs.c.start, paragraphs.c.end, paragraphs.c.text)
+    para_cols = (paragraphs.c.document_id, paragraphs.c.seq, paragraphs.c.start, paragraphs.c.end, paragraphs.c.text,
+                 paragraphs.c.forms)
     paras = {r.document_id: r for r in conn.execute(select(*para_cols).where(paragraphs.c.id.in_(list(chosen.values()))))}
     # browsing, or no paragraph found: show the start of the document
     rest = [d for d in doc_ids if d not in paras]
@@ -632,7 +638,7 @@ def _hits(conn: Connection, store: Store, page: Sequence[_DocMatch], node: Node 
     for m in page:
         d = docs[m.document_id]
         p = paras.get(m.document_id)
-        snippet = make_snippet(p.text, node) if p is not None else []
+        snippet = make_snippet(p.text, node, forms=p.forms.split()) if p is not None else []
         meta = d.meta or {}
         title = meta.get("title") if isinstance(meta.get("title"), str) else None
         hits.append(
@@ -661,11 +667,16 @@ def _hits(conn: Connection, store: Store, page: Sequence[_DocMatch], node: Node 
 _SPACES = re.compile(r"\s+")
 
 
-def make_snippet(text: str, node: Node | None, width: int = SNIPPET_WORDS) -> list[Segment]:
+def make_snippet(text: str, node: Node | None, width: int = SNIPPET_WORDS,
+                 forms: list[str] | None = None) -> list[Segment]:
     """About `width` words of `text` around the densest group of matches, as segments;
     adjacent matched words (a phrase, a name) form one marked segment. The text is
-    returned as data: nothing is escaped or wrapped here."""
+    returned as data: nothing is escaped or wrapped here. `forms`: the paragraph's
+    indexed word forms, one per word; where one differs from the word written (an OCR
+    reading an editor accepted), the word is matched as the form, so it is marked."""
     ws = lx.words(text)
+    if forms is not None and len(forms) == len(ws):
+        ws = [w if f == w.surface else lx.Word(w.start, w.end, f, *_analysed(f)) for w, f in zip(ws, forms)]
     if not ws:
         return [(_SPACES.sub(" ", text.strip()), False)] if text.strip() else []
     hit = sorted(marks(node, ws)) if node is not None else []
