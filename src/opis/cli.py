@@ -332,8 +332,8 @@ def import_archive(
         if teis:
             for key, n in import_tei(store, teis).items():
                 counts[key] = counts.get(key, 0) + n
-    except Exception as exc:  # a bad file is one clear line, never a traceback
-        err.print(f"[red]error[/red] {exc}", highlight=False)
+    except Exception as exc:  # a bad file is one clear line (however long), never a traceback
+        err.print(f"[red]error[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     console.print(", ".join(f"{n} {key}" for key, n in counts.items()) or "nothing imported", highlight=False)
 

@@ -80,7 +80,7 @@ def test_dump_holds_every_version_and_the_originals(source_db, tmp_path):
     out = tmp_path / "d.jsonl"
     export_jsonl(source_db, out, include_restricted=True)
     rows = _lines(out)
-    assert rows[0] == {"format": "opis-dump", "table": "header", "version": 2}
+    assert rows[0] == {"format": "opis-dump", "table": "header", "version": 3}
     originals = {r["sha256"]: base64.b64decode(r["bytes"]) for r in rows if r["table"] == "original"}
     edited = next(r for r in rows if r["table"] == "record" and r["collection"] == "edits")
     versions = [r for r in rows if r["table"] == "version" and r["record_id"] == edited["id"]]
@@ -116,7 +116,8 @@ def test_csv_per_table_and_identical_after_import(source_db, tmp_path, make_stor
     first = export_csv(source_db, tmp_path / "csv1", include_restricted=True)
     assert [p.name for p in first] == ["records.csv", "versions.csv", "originals.csv", "documents.csv",
                                        "layers.csv", "values.csv", "mentions.csv", "collections.csv",
-                                       "corrections.csv", "merges.csv", "events.csv"]
+                                       "corrections.csv", "merges.csv", "events.csv", "pages.csv",
+                                       "images.csv"]
     import csv
 
     with open(tmp_path / "csv1" / "records.csv", encoding="utf-8-sig", newline="") as f:

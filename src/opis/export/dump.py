@@ -3,7 +3,7 @@
 A JSONL dump is one JSON object per line, in a fixed order so that the same archive
 always gives the same file:
 
-1. ``{"table": "header", "format": "opis-dump", "version": 2}``
+1. ``{"table": "header", "format": "opis-dump", "version": 3}``
 2. every original file ever saved for a dumped record (``"table": "original"``, bytes in
    base64), by content hash;
 3. the access settings of the dumped records' collections (``"table": "collection"``:
@@ -15,7 +15,10 @@ always gives the same file:
 5. for each record by id: the record (with its timestamps, visibility and embargo date),
    its versions, editors' decisions in force (``"table": "correction"``), in a full dump
    its history (``"table": "event"``), then each document followed by its layers, values
-   and mentions.
+   and mentions, then the pages of a scanned record (``"table": "page"``: text range, size,
+   word and line boxes, the sha256 of its image), each page's image (``"table": "image"``,
+   bytes in base64) just before the first page that shows it, unless an earlier line of the
+   dump already carries those bytes (an original, often the scan itself, or another page).
 
 A full dump moves an archive with its editorial work: corrections stay decisions in the
 new archive (so re-running extraction there keeps them) and the history arrives whole
@@ -25,8 +28,16 @@ both, with the name of the editor who made each, as an edition credits its edito
 
 Database row ids are never written; documents are named by (record id, seq). Importing
 goes through `Store.save_record` (so the search index is rebuilt by the store itself) and
-then puts back what saving cannot know: timestamps and older versions. Dump → import into
-an empty database → dump gives the same bytes.
+then puts back what saving cannot know: timestamps, older versions and pages. Dump → import
+into an empty database → dump gives the same bytes.
+
+Bytes stream: the dump reads originals and page images one at a time, and the importer
+checks each against its sha256 and stores it as soon as it is read (keeping only its hash,
+size and timestamp), so neither holds more than one file's bytes, whatever the size of the
+archive. Damaged bytes (not base64, or not the bytes their hash names) stop the import with
+one line naming the record of a page image (or the hash of an original), as any other
+damage does: the records before it are in; bytes stored before the stop are reachable from
+no record until an import brings it.
 
 Only what a reader may see is dumped unless ``include_restricted=True`` is asked for:
 restricted records, records under embargo and records in a closed collection are left
@@ -34,12 +45,14 @@ out (deleted records always are). A dump carries access with it, so an archive m
 through one hides the same records: a record's visibility and embargo date, and its
 collection's settings, which are written before any record is saved. Importing never
 opens a record up: a record already in the database keeps the stricter of its own access
-and the dump's. Version 1 dumps (no access settings but the visibility) still import.
+and the dump's. Version 1 dumps (no access settings but the visibility) and version 2
+dumps (no pages) still import; their scanned records arrive without page images.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import csv
 import io
 import json
@@ -51,16 +64,20 @@ from typing import IO, Any, Iterator
 from sqlalchemy import delete, insert, select, update
 
 from opis.access.policy import check_embargo, check_visibility
-from opis.model import RESTRICTED, Document, Layer, Mention, OffsetMap, Record, Span, Value
+from opis.model import RESTRICTED, Document, Layer, Mention, OffsetMap, Record, Span, Value, content_hash
 from opis.store.repository import visible
 from opis.store.schema import (collections, corrections, documents, entity_merges, events, layers, mentions,
-                               originals, record_versions, records, values)
+                               originals, pages, record_versions, records, values)
 
 FORMAT = "opis-dump"
-VERSION = 2  # 2: collection rows, each record's embargo date, corrections, merges and events
-READS = (1, 2)  # versions import_jsonl understands
+# 2: collection rows, each record's embargo date, corrections, merges and events
+# 3: pages of scanned records and their images
+VERSION = 3
+READS = (1, 2, 3)  # versions import_jsonl understands
 CSV_TABLES = ("records", "versions", "originals", "documents", "layers", "values", "mentions", "collections",
-              "corrections", "merges", "events")
+              "corrections", "merges", "events", "pages", "images")
+PAGE_KEYS = ("seq", "start", "end", "width", "height", "image_sha256", "media_type", "method", "language",
+             "label", "zones")
 
 
 def _ts(dt: datetime | None) -> str | None:
@@ -92,9 +109,8 @@ def iter_rows(store: Any, include_restricted: bool = False) -> Iterator[dict[str
                 versions[v["record_id"]].append(v)
         shas = sorted({r["sha256"] for r in rec_rows} | {v["sha256"] for vs in versions.values() for v in vs})
         for sha in shas:
-            o = conn.execute(select(originals).where(originals.c.sha256 == sha)).mappings().one()
-            yield {"table": "original", "sha256": sha, "size": o["size"], "created_at": _ts(o["created_at"]),
-                   "bytes": base64.b64encode(bytes(o["bytes"])).decode("ascii")}
+            yield {"table": "original", **_bytes_row(conn, sha)}
+        carried = set(shas)  # bytes already in the dump: an image is written once
         names = sorted({r["collection"] for r in rec_rows})
         for c in conn.execute(select(collections).where(collections.c.name.in_(names))
                               .order_by(collections.c.name)).mappings():
@@ -140,6 +156,25 @@ def iter_rows(store: Any, include_restricted: bool = False) -> Iterator[dict[str
                                        .order_by(mentions.c.id)).mappings():
                     yield {"table": "mention", **key, **{c.key: mr[c.key] for c in mentions.c
                                                         if c.key not in ("id", "document_id")}}
+            yield from _page_rows(conn, r["id"], carried)
+
+
+def _bytes_row(conn: Any, sha: str) -> dict[str, Any]:
+    """Stored bytes by hash, as an original or image row carries them."""
+    o = conn.execute(select(originals).where(originals.c.sha256 == sha)).mappings().one()
+    return {"sha256": sha, "size": o["size"], "created_at": _ts(o["created_at"]),
+            "bytes": base64.b64encode(bytes(o["bytes"])).decode("ascii")}
+
+
+def _page_rows(conn: Any, rid: str, carried: set[str]) -> Iterator[dict[str, Any]]:
+    """A record's pages, each image before the first page showing it (one image read at a
+    time); `carried` holds the hashes already written and gains those written here."""
+    for p in conn.execute(select(pages).where(pages.c.record_id == rid).order_by(pages.c.seq)).mappings().all():
+        sha = p["image_sha256"]
+        if sha and sha not in carried:
+            yield {"table": "image", "record_id": rid, **_bytes_row(conn, sha)}
+            carried.add(sha)
+        yield {"table": "page", "record_id": rid, **{k: p[k] for k in PAGE_KEYS}}
 
 
 def _event_row(e: Any) -> dict[str, Any]:
@@ -174,7 +209,8 @@ def export_csv(store: Any, out_dir: str | Path, include_restricted: bool = False
     buffers: dict[str, tuple[io.StringIO, csv.DictWriter | None]] = {t: (io.StringIO(), None) for t in CSV_TABLES}
     table_of = {"record": "records", "version": "versions", "original": "originals", "document": "documents",
                 "layer": "layers", "value": "values", "mention": "mentions", "collection": "collections",
-                "correction": "corrections", "merge": "merges", "event": "events"}
+                "correction": "corrections", "merge": "merges", "event": "events", "page": "pages",
+                "image": "images"}
     for row in iter_rows(store, include_restricted):
         if row["table"] == "header":
             continue
@@ -220,11 +256,12 @@ class _Pending:
         self.docs: list[dict[str, Any]] = []
         self.corrections: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
+        self.pages: list[dict[str, Any]] = []
 
-    def to_record(self, originals_by_sha: dict[str, dict[str, Any]]) -> Record:
+    def to_record(self, original: bytes) -> Record:
         r = self.row
         record = Record(
-            source_name=r["source_name"], original=base64.b64decode(originals_by_sha[r["sha256"]]["bytes"]),
+            source_name=r["source_name"], original=original,
             encoding=r["encoding"], format=r["format"], text=r["text"], metadata=r["metadata"],
             warnings=list(r["warnings"]), visibility=r["visibility"], collection=r["collection"],
             source_path=r["source_path"], embargo_until=check_embargo(r.get("embargo_until")),
@@ -251,13 +288,7 @@ def _restore(store: Any, pending: _Pending, originals_by_sha: dict[str, dict[str
     rid = pending.row["id"]
     with store.engine.begin() as conn:
         for v in pending.versions:
-            o = originals_by_sha[v["sha256"]]
-            if conn.execute(select(originals.c.sha256).where(originals.c.sha256 == v["sha256"])).first() is None:
-                conn.execute(insert(originals).values(sha256=v["sha256"], bytes=base64.b64decode(o["bytes"]),
-                                                      size=o["size"], created_at=_dt(o["created_at"])))
-            else:
-                conn.execute(update(originals).where(originals.c.sha256 == v["sha256"])
-                             .values(created_at=_dt(o["created_at"])))
+            _put_bytes(conn, originals_by_sha[v["sha256"]])
             exists = conn.execute(select(record_versions.c.sha256).where(
                 record_versions.c.record_id == rid, record_versions.c.sha256 == v["sha256"])).first()
             if exists is None:
@@ -275,6 +306,75 @@ def _restore(store: Any, pending: _Pending, originals_by_sha: dict[str, dict[str
                                .order_by(values.c.id)).scalars().all()
             for vid, v in zip(ids, d["values"]):
                 conn.execute(update(values).where(values.c.id == vid).values(created_at=_dt(v["created_at"])))
+        _put_pages(conn, pending)
+
+
+def _put_bytes(conn: Any, row: dict[str, Any], data: bytes | None = None) -> None:
+    """`data` into `originals` unless the hash is there already; the row's timestamp either way."""
+    if data is not None and conn.execute(
+            select(originals.c.sha256).where(originals.c.sha256 == row["sha256"])).first() is None:
+        conn.execute(insert(originals).values(sha256=row["sha256"], size=row["size"], bytes=data,
+                                              created_at=_dt(row["created_at"])))
+    else:
+        conn.execute(update(originals).where(originals.c.sha256 == row["sha256"])
+                     .values(created_at=_dt(row["created_at"])))
+
+
+def _named(row: dict[str, Any]) -> str:
+    """A record as error messages name it."""
+    return f"record {row.get('id')} ({row.get('source_name')})"
+
+
+def _store_bytes(store: Any, row: dict[str, Any], what: str) -> dict[str, Any]:
+    """An original or a page image, checked against its hash and stored at once (the next
+    may be large); returns the row without its bytes. `what` names it in errors."""
+    try:
+        data = base64.b64decode(row["bytes"], validate=True)
+        sha, size = row["sha256"], row["size"]
+    except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+        raise ValueError(f"{what} is damaged ({type(exc).__name__}: {exc})") from exc
+    if content_hash(data) != sha or len(data) != size:
+        raise ValueError(f"{what} {sha} is damaged (its bytes do not match their sha256 and size)")
+    with store.engine.begin() as conn:
+        _put_bytes(conn, row, data)
+    return {k: v for k, v in row.items() if k != "bytes"}
+
+
+def _stored_bytes(store: Any, row: dict[str, Any]) -> bytes:
+    """A record row's original, stored when the dump's original rows were read."""
+    with store.engine.connect() as conn:
+        data = conn.execute(select(originals.c.bytes).where(originals.c.sha256 == row["sha256"])).scalar()
+    if data is None:
+        raise ValueError(f"{_named(row)}: its original {row['sha256']} is not in the dump")
+    return bytes(data)
+
+
+def _check_pages(store: Any, pending: _Pending) -> None:
+    """Every page's image is stored (it came in an image row or as an original, here or
+    before), checked before the record is saved."""
+    with store.engine.connect() as conn:
+        for p in pending.pages:
+            sha = p["image_sha256"]
+            if sha and conn.execute(select(originals.c.sha256).where(originals.c.sha256 == sha)).first() is None:
+                raise ValueError(f"{_named(pending.row)}: the image of page {p['seq']} ({sha}) is not in the dump")
+
+
+def _put_pages(conn: Any, pending: _Pending) -> None:
+    """A record's pages as the dump has them (their images are stored already)."""
+    if not pending.pages:
+        return
+    rid = pending.row["id"]
+    conn.execute(delete(pages).where(pages.c.record_id == rid))
+    for p in pending.pages:
+        conn.execute(insert(pages).values(record_id=rid, **{k: p[k] for k in PAGE_KEYS}))
+
+
+def _mend_pages(store: Any, pending: _Pending) -> None:
+    """An unchanged record that has no pages (it came through a dump without them) takes
+    the dump's; pages it has stay as they are, as everything else of it does."""
+    with store.engine.begin() as conn:
+        if conn.execute(select(pages.c.seq).where(pages.c.record_id == pending.row["id"]).limit(1)).first() is None:
+            _put_pages(conn, pending)
 
 
 def _put_corrections(store: Any, pending: _Pending) -> None:
@@ -321,18 +421,19 @@ def _stricter(a: tuple[str, str | None], b: tuple[str, str | None]) -> tuple[str
     return visibility, max((d for d in (a[1], b[1]) if d), default=None)
 
 
-def _tighten(store: Any, row: dict[str, Any]) -> None:
-    """A record already stored takes the dump's access where it is stricter (saving an
-    unchanged record writes nothing, and a save never loosens access)."""
+def tighten(store: Any, record_id: str, visibility: str, embargo_until: str | None) -> None:
+    """A record already stored takes the given access where it is stricter (saving an
+    unchanged record writes nothing, and a save never loosens access). Dumps and TEI
+    imports both call this after a save that found nothing new."""
     with store.engine.begin() as conn:
         old = conn.execute(select(records.c.visibility, records.c.embargo_until)
-                           .where(records.c.id == row["id"])).first()
+                           .where(records.c.id == record_id)).first()
         if old is None:
             return
         vis, until = _stricter((old.visibility, old.embargo_until),
-                               (check_visibility(row["visibility"]), check_embargo(row.get("embargo_until"))))
+                               (check_visibility(visibility), check_embargo(embargo_until)))
         if (vis, until) != (old.visibility, old.embargo_until):
-            conn.execute(update(records).where(records.c.id == row["id"]).values(visibility=vis, embargo_until=until))
+            conn.execute(update(records).where(records.c.id == record_id).values(visibility=vis, embargo_until=until))
 
 
 def _put_collection(store: Any, row: dict[str, Any]) -> None:
@@ -353,22 +454,26 @@ def _put_collection(store: Any, row: dict[str, Any]) -> None:
 def import_jsonl(store: Any, path: str | Path | IO[str]) -> dict[str, int]:
     """Load a dump into `store`; returns how many records were added, updated, unchanged."""
     counts = {"added": 0, "updated": 0, "unchanged": 0}
-    originals_by_sha: dict[str, dict[str, Any]] = {}
+    originals_by_sha: dict[str, dict[str, Any]] = {}  # hash -> size and timestamp (bytes are stored)
     pending: _Pending | None = None
 
     def flush() -> None:
         if pending is None:
             return
+        _check_pages(store, pending)
         _put_corrections(store, pending)
+        record = pending.to_record(_stored_bytes(store, pending.row))
         # the dump's history is the record's history; a reader's dump has none, so the
         # import starts one
-        status = store.save_record(pending.to_record(originals_by_sha), history="import" if not pending.events else None)
+        status = store.save_record(record, history="import" if not pending.events else None)
         _put_events(store, pending.events)
         counts[status] += 1
         if status != "unchanged":
             _restore(store, pending, originals_by_sha)
         else:
-            _tighten(store, pending.row)
+            row = pending.row
+            tighten(store, row["id"], row["visibility"], row.get("embargo_until"))
+            _mend_pages(store, pending)
 
     for row in _read_rows(path):
         kind = row.get("table")
@@ -376,7 +481,7 @@ def import_jsonl(store: Any, path: str | Path | IO[str]) -> dict[str, int]:
             if row.get("format") != FORMAT or row.get("version") not in READS:
                 raise ValueError(f"not an {FORMAT} file of version {' or '.join(map(str, READS))}")
         elif kind == "original":
-            originals_by_sha[row["sha256"]] = row
+            originals_by_sha[row["sha256"]] = _store_bytes(store, row, "original")
         elif kind == "collection":
             if pending is not None:
                 raise ValueError("a collection row comes after the records")
@@ -402,6 +507,10 @@ def import_jsonl(store: Any, path: str | Path | IO[str]) -> dict[str, int]:
             pending.docs.append({**row, "layers": [], "values": [], "mentions": []})
         elif kind in ("layer", "value", "mention"):
             pending.docs[-1][kind + "s"].append(row)
+        elif kind == "image":
+            _store_bytes(store, row, f"{_named(pending.row)}: page image")
+        elif kind == "page":
+            pending.pages.append(row)
         else:
             raise ValueError(f"unknown row type {kind!r}")
     flush()

@@ -558,25 +558,34 @@ def _original_note(parent: etree._Element, record: Record) -> None:
     sub(note, "seg", "\n" + "\n".join(textwrap.wrap(b64, 76)) + "\n", type="base64").tail = "\n"
 
 
+# The words of `availability/p`; `tei_import` reads a public record under embargo by the first.
+EMBARGOED_PUBLIC = "Under embargo until "
+EMBARGOED_RESTRICTED = "Restricted record, also under embargo until "
+PUBLIC_RECORD, RESTRICTED_RECORD = "Public record.", "Restricted record."
+
+
 def _availability(parent: etree._Element, record: Record) -> None:
     """Who may read the record: free, restricted, or restricted until its embargo ends
-    (a date to come; one that has passed is mentioned, the record being free)."""
+    (a date to come; one that has passed is mentioned, the record being free). The date is
+    `date[@type="embargo"]`, and the words say whether the record is public behind it."""
     from opis.access.policy import today
 
     until = record.embargo_until
     embargoed = bool(until and until > today())
     free = record.visibility == PUBLIC and not embargoed
     av = sub(parent, "availability", status="free" if free else "restricted")
-    p = sub(av, "p", "Public record." if record.visibility == PUBLIC and not embargoed else
-            "Restricted record." if not embargoed else None)
+    p = sub(av, "p", PUBLIC_RECORD if record.visibility == PUBLIC and not embargoed else
+            RESTRICTED_RECORD if not embargoed else None)
     if until:
         if embargoed and record.visibility == PUBLIC:
-            p.text = "Under embargo until "
+            p.text = EMBARGOED_PUBLIC
         elif embargoed:
-            p.text = "Restricted record, also under embargo until "
+            p.text = EMBARGOED_RESTRICTED
         else:
             p.text = (p.text or "") + " The embargo ended on "
         sub(p, "date", until, when=until, type="embargo").tail = "."
+
+
 def _header(tei: etree._Element, record: Record, reg: Authorities) -> None:
     meta = record.metadata
     info = source_info(record)

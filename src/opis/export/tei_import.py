@@ -7,6 +7,8 @@ in them (``msItem/locus``), so the importer reads the text layers from the origi
 exactly as ingest does. Everything else comes from the TEI itself:
 
 * record metadata from the header (titles, dates, URL, notes, archive, fond/opis/delo/list);
+* access from ``availability``: public, restricted, or under embargo until the day of its
+  ``date[@type="embargo"]`` (a save never makes a stored record more open than it is);
 * per-document values (titles, registry numbers, parties, date, place, type,
   classification) from ``msItem``, ``correspDesc`` and ``textClass``;
 * names (``persName``/``orgName``/``placeName``), the date's place in the text and OCR
@@ -29,11 +31,23 @@ from typing import Any, Iterable
 
 from lxml import etree
 
+from opis.access.policy import check_embargo
 from opis.export.citations import record_source
-from opis.export.tei import MENTION_TAGS, SUSPECT_KIND, T, TEI_NS, XML_ID, XML_LANG, t, xml_safe
+from opis.export.dump import tighten
+from opis.export.tei import EMBARGOED_PUBLIC, MENTION_TAGS, SUSPECT_KIND, T, TEI_NS, XML_ID, XML_LANG, t, xml_safe
 from opis.ingest.build import FORMAT_PUBLISHED
 from opis.ingest.published import parse_published
-from opis.model import DIPLOMATIC, PUBLIC, READING, RESTRICTED, Document, Mention, Record, Span, Value
+from opis.model import (
+    DIPLOMATIC,
+    PUBLIC,
+    READING,
+    RESTRICTED,
+    Document,
+    Mention,
+    Record,
+    Span,
+    Value,
+)
 from opis.read.document import document_from_text
 
 NS = {"tei": TEI_NS}
@@ -96,6 +110,24 @@ def _metadata(root: etree._Element, text: str, fmt: str) -> dict[str, Any]:
             if idno.get("type") in ("fond", "opis", "delo", "list"):
                 meta[idno.get("type")] = idno.text or ""
     return meta
+
+
+def _access(root: etree._Element) -> tuple[str, str | None]:
+    """(visibility, embargo date) from ``availability``: its embargo date whatever the
+    status (a date that has passed keeps its sentence in the TEI), public behind an embargo
+    only when the words say so (`EMBARGOED_PUBLIC`), else restricted when the status is."""
+    av = _one(root, "tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:availability")
+    if av is None:
+        return PUBLIC, None
+    date = _one(av, "tei:p/tei:date[@type='embargo']")
+    try:
+        until = check_embargo(date.get("when")) if date is not None else None
+    except ValueError as exc:
+        raise TEIImportError(f"the embargo date {date.get('when')!r} is not a day ({exc})") from exc
+    if av.get("status") != "restricted":
+        return PUBLIC, until
+    p = av.find(t("p"))
+    return (PUBLIC if until and p is not None and p.text == EMBARGOED_PUBLIC else RESTRICTED), until
 
 
 def _restore_archive(record: Record, root: etree._Element) -> None:
@@ -277,7 +309,7 @@ def tei_to_record(xml: bytes | etree._Element) -> Record:
         raise TEIImportError(f"not a TEI document (root element {root.tag})")
     data, encoding, fmt, filename = _original(root)
     text = data.decode(encoding)
-    status = _one(root, "tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:availability")
+    visibility, embargo_until = _access(root)
     collection = _text(_one(root, "tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:msDesc/"
                                   "tei:msIdentifier/tei:collection[@type='opis']"))
     record = Record(
@@ -287,7 +319,8 @@ def tei_to_record(xml: bytes | etree._Element) -> Record:
         format=fmt,
         text=text,
         metadata=_metadata(root, text, fmt),
-        visibility=RESTRICTED if status is not None and status.get("status") == "restricted" else PUBLIC,
+        visibility=visibility,
+        embargo_until=embargo_until,
         collection=collection or "default",
     )
     _restore_archive(record, root)
@@ -314,12 +347,16 @@ def tei_to_record(xml: bytes | etree._Element) -> Record:
 def import_tei(store: Any, paths: Iterable[str | Path]) -> dict[str, int]:
     """Save the records of TEI files (as `export_tei` writes them) into `store`; returns
     how many were added, updated and unchanged. A file that is not opis TEI raises
-    TEIImportError naming it."""
+    TEIImportError naming it. Access is never loosened: a save keeps a stored record's
+    stricter access, and a record found unchanged takes the file's where it is stricter."""
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     for p in paths:
         try:
             record = tei_to_record(Path(p).read_bytes())
         except (TEIImportError, etree.XMLSyntaxError) as exc:
             raise TEIImportError(f"{p}: {exc}") from exc
-        counts[store.save_record(record)] += 1
+        status = store.save_record(record)
+        if status == "unchanged":
+            tighten(store, record.id, record.visibility, record.embargo_until)
+        counts[status] += 1
     return counts
