@@ -101,11 +101,7 @@ def ingest(
         for o in summary.outcomes:
             for w in o.warnings:
                 err.print(f"[yellow]warning[/yellow] {o.path}: {w}", highlight=False)
-        console.print(
-            f"{summary.count('added')} added, {summary.count('updated')} updated, "
-            f"{summary.count('unchanged')} unchanged, {summary.count('failed')} failed",
-            highlight=False,
-        )
+        console.print(summary.line(), highlight=False, soft_wrap=True)
     if summary.failed:
         raise typer.Exit(1)
 

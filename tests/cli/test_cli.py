@@ -158,3 +158,20 @@ def test_eval_prints_person_f1_above_raw_natasha(tmp_path):
         if len(cells) >= 5 and cells[1] == "PER":
             f1[cells[0]] = float(cells[4])
     assert f1["opis"] > f1["natasha"], table
+
+
+def test_ingest_says_in_words_which_page_images_went_with_their_htr_files(tmp_path, store_url):
+    """The text report counts every file listed: an image kept as the facsimile of the
+    PAGE file that names it is said so, not left out of the sums."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.ingest.test_htr_facsimiles import htr_file, image_file
+
+    htr_file(tmp_path, "p1.xml", "p1.png")
+    image_file(tmp_path, "p1.png")
+    proc = subprocess.run([sys.executable, "-m", "opis", "ingest", str(tmp_path), "--skip", "entities"],
+                          capture_output=True, text=True, env=dict(os.environ, OPIS_DB=store_url, COLUMNS="200"))
+    assert proc.returncode == 0, proc.stderr
+    assert "1 added, 0 updated, 0 unchanged, 0 failed, 1 page image kept as facsimile of HTR records" in proc.stdout
