@@ -96,12 +96,13 @@ class _Job:
     known_sha256: str | None  # what the store holds for this record now
     facsimile_of: tuple[Path, ...] = ()  # HTR files beside this image that name it
     stored_alone: bool = False  # such an image is also a record of its own, from an earlier ingest
+    known_images: tuple[str, ...] = ()  # page images the stored version of an HTR record shows
 
 
-def _stored(store, rid: str) -> tuple[str | None, bool]:
-    """The hash of the bytes a record was last saved from (with its translation files'),
-    to skip unchanged files before the costly enrichment steps run; and whether the record
-    is there and not deleted."""
+def _stored(store, rid: str) -> tuple[str | None, bool, tuple[str, ...]]:
+    """The hash of the bytes a record was last saved from (with its translation files' and
+    page images'), to skip unchanged files before the costly enrichment steps run; whether
+    the record is there and not deleted; and the page images its HTR file was read with."""
     from sqlalchemy import select
 
     from opis.store.schema import records
@@ -111,13 +112,14 @@ def _stored(store, rid: str) -> tuple[str | None, bool]:
         row = conn.execute(select(records.c.sha256, records.c.meta, records.c.deleted_at)
                            .where(records.c.id == rid)).first()
     if row is None:
-        return None, False
-    return fingerprint(row.sha256, row.meta), row.deleted_at is None
+        return None, False, ()
+    shown = tuple(e["file"] for e in (row.meta or {}).get("page_images", []) if e.get("sha256"))
+    return fingerprint(row.sha256, row.meta), row.deleted_at is None, shown
 
 
 def _build(job: _Job) -> Record | Outcome:
     """Read and enrich one file (runs in a worker); problems become FAILED outcomes."""
-    from opis.ingest.scans import finish_scan_record, is_scan, read_scan, record_from_scan
+    from opis.ingest.scans import finish_scan_record, is_scan, read_scan, record_from_scan, warn_of_images_gone
 
     try:
         if job.facsimile_of:
@@ -130,6 +132,7 @@ def _build(job: _Job) -> Record | Outcome:
             return Outcome(str(job.path), UNCHANGED, record_id(job.collection, source.name))
         if scan:
             record = record_from_scan(source, collection=job.collection)
+            warn_of_images_gone(record, job.known_images)
         else:
             record = record_from_source(source, collection=job.collection)
         record.visibility = job.visibility
@@ -209,18 +212,18 @@ def _save(store, job: _Job, built: Record | Outcome | tuple) -> Outcome:
 def _jobs(paths: Iterable[Path], store, collection: str, steps: tuple[str, ...],
           visibility: str) -> Iterator[_Job]:
     for entry in iter_batch([Path(p) for p in paths]):
-        known, live = _stored(store, record_id(collection, source_name(entry.path, entry.root)))
+        known, live, shown = _stored(store, record_id(collection, source_name(entry.path, entry.root)))
         yield _Job(entry.path, entry.root, collection, steps, visibility, known, entry.facsimile_of,
-                   live and bool(entry.facsimile_of))
+                   live and bool(entry.facsimile_of), shown)
 
 
 def ingest_one(path: Path, root: Path | None, store, collection: str = "default",
                steps: Iterable[str] | None = None, visibility: str = "public") -> Outcome:
     """Ingest one file; every problem becomes a FAILED outcome, never an exception."""
     name = source_name(path, root)
+    known, _, shown = _stored(store, record_id(collection, name))
     job = _Job(Path(path), root, collection,
-               tuple(steps) if steps is not None else DEFAULT_STEPS, visibility,
-               _stored(store, record_id(collection, name))[0])
+               tuple(steps) if steps is not None else DEFAULT_STEPS, visibility, known, known_images=shown)
     return _save(store, job, _build(job))
 
 

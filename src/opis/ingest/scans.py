@@ -6,7 +6,13 @@ A page image that an HTR file beside it names is that HTR record's facsimile, no
 record of its own (`facsimiles` finds such images when a batch is listed,
 `facsimile_home` confirms it when the batch runs); when the HTR file cannot make a record
 (broken XML, no text) the image is read by OCR on its own, as any image, so no page is
-lost."""
+lost.
+
+The images an HTR file names are read with it (`read_scan`), once: the record shows those
+very bytes, keeps the name and sha256 of each in its metadata (`page_images`), and its
+fingerprint covers them (`opis.translate.pairing.fingerprint`), so a page image replaced,
+added or removed beside an unchanged HTR file makes a new version of its record, and an
+unchanged pair is skipped before any work."""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from opis.ingest.sources import Source, SourceError, source_name
+from opis.model import content_hash
 
 if TYPE_CHECKING:
     from opis.scan.text import PageText
@@ -22,6 +29,7 @@ if TYPE_CHECKING:
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 SCAN_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
 HTR_SUFFIXES = {".xml"}
+PAGE_IMAGES = "page_images"  # record metadata: [{"file": name, "sha256": hash or None}]
 MAX_SCAN_BYTES = 500 * 1024 * 1024
 FORMAT_SCAN = "scan"
 _MAGIC = {
@@ -67,7 +75,37 @@ def read_scan(path: Path, root: Path | None = None) -> Source:
     if suffix in _MAGIC and not data.startswith(_MAGIC[suffix]):
         raise SourceError(path, f"is named {suffix} but its bytes are not a {suffix[1:].upper()} file",
                           "check the file or give it the right suffix")
-    return Source(path=path, name=name, data=data, text="", encoding="binary")
+    from opis.scan import htr
+
+    images = _named_images(path, data) if htr.sniff(data[:4096]) else ()
+    return Source(path=path, name=name, data=data, text="", encoding="binary", images=images)
+
+
+def _named_images(path: Path, data: bytes) -> tuple[tuple[str, bytes | None], ...]:
+    """(file name, bytes or None) of each page image an HTR file names in its head
+    (`htr.image_names`: PAGE has one Page, ALTO one fileName), looked for beside it. Only
+    read, not decoded: a fingerprint needs no more."""
+    import io
+
+    from opis.scan.htr import image_names
+
+    out = []
+    for name in dict.fromkeys(image_file_name(n) for n in image_names(io.BytesIO(data))):
+        if not name:
+            continue
+        try:
+            found = path.parent / name
+            out.append((name, found.read_bytes() if found.is_file() else None))
+        except OSError:
+            out.append((name, None))
+    return tuple(out)
+
+
+def page_image_entries(source: Source) -> list[dict]:
+    """Name and sha256 of each page image read with an HTR source (sha256 None: named but
+    not beside it): what its record keeps as `page_images` and its fingerprint covers."""
+    return [{"file": name, "sha256": content_hash(data) if data is not None else None}
+            for name, data in source.images]
 
 
 def record_from_scan(source: Source, collection: str = "default", language: str | None = None):
@@ -80,9 +118,11 @@ def record_from_scan(source: Source, collection: str = "default", language: str 
 
     lang = language or ocr_language(collection)
     data = source.data
-    if htr.sniff(data[:4096]):
+    htr_file = htr.sniff(data[:4096]) is not None
+    if htr_file:
         texts = htr_texts(source)
-        images: list = [_htr_image(source.path, t.image_name) for t in texts]
+        shown = _readable_images(source)
+        images: list = [shown.get(image_file_name(t.image_name or "")) for t in texts]
         fmt = texts[0].method
     else:
         try:
@@ -107,8 +147,25 @@ def record_from_scan(source: Source, collection: str = "default", language: str 
     record = record_from_source(read, collection=collection)
     record.format = fmt
     record.pages = pages
+    if htr_file:
+        record.metadata = {**record.metadata, PAGE_IMAGES: page_image_entries(source)}
+        record.warnings.extend(f"{name}, the page image it names, does not read as an image; "
+                               "the page is shown without it" for name, im in shown.items() if im is None)
     mark_page_breaks(record)
     return record
+
+
+def warn_of_images_gone(record, before: Iterable[str]) -> None:
+    """Page images the stored version showed (`before`) that the HTR file still names but
+    that are no longer beside it: the new version shows its pages without them, which an
+    archivist should hear of (a folder copied in part, an image moved away); the earlier
+    images stay in the store, and putting them back makes another version with them."""
+    entries = record.metadata.get(PAGE_IMAGES) or []
+    missing = {e["file"] for e in entries if e.get("sha256") is None}
+    for name in before:
+        if name in missing:
+            record.warnings.append(f"{name}, the page image of the version stored, is no longer beside this "
+                                   "file: the record is kept without it (the earlier image stays in the store)")
 
 
 def htr_texts(source: Source) -> list[PageText]:
@@ -135,20 +192,20 @@ def image_file_name(name: str) -> str:
     return Path(name.strip().replace("\\", "/")).name
 
 
-def _htr_image(xml_path: Path, image_name: str | None) -> tuple[bytes, str] | None:
-    """The page image a PAGE/ALTO file names, when it lies beside the file and reads."""
-    if not image_name or not image_file_name(image_name):
-        return None
-    candidate = Path(xml_path).parent / image_file_name(image_name)
-    if not candidate.is_file():
-        return None
+def _readable_images(source: Source) -> dict[str, tuple[bytes, str] | None]:
+    """(bytes, media type) the viewer shows of each page image read with an HTR source,
+    by file name; None for one that is there but does not read as an image."""
     from opis.scan.images import frames, page_bytes
 
-    data = candidate.read_bytes()
-    try:
-        return page_bytes(frames(data)[0], data)
-    except (OSError, IndexError):
-        return None
+    out: dict[str, tuple[bytes, str] | None] = {}
+    for name, data in source.images:
+        if data is None:
+            continue
+        try:
+            out[name] = page_bytes(frames(data)[0], data)
+        except (OSError, IndexError):
+            out[name] = None
+    return out
 
 
 def facsimiles(files: Iterable[Path]) -> dict[Path, tuple[Path, ...]]:
@@ -183,11 +240,12 @@ def facsimile_home(image: Path, htr_files: Iterable[Path]) -> Path | None:
     image is then a record of its own, as it was before it had an HTR file."""
     for path in htr_files:
         try:
-            texts = htr_texts(read_scan(path))
+            source = read_scan(path)
+            texts = htr_texts(source)
         except SourceError:
             continue
-        names = {t.image_name for t in texts if t.image_name and image_file_name(t.image_name) == image.name}
-        if any(_htr_image(path, n) is not None for n in names):
+        if (any(image_file_name(t.image_name or "") == image.name for t in texts)
+                and _readable_images(source).get(image.name) is not None):
             return path
     return None
 

@@ -51,6 +51,9 @@ class Source:
     encoding: str
     # translations read from files beside this one (name.en.txt by name.txt): (language, Source)
     translations: tuple[tuple[str, "Source"], ...] = ()
+    # the page images a PAGE/ALTO file names, read from beside it: (file name, bytes, or None
+    # when no such file is there); `opis.ingest.scans.read_scan` fills it
+    images: tuple[tuple[str, bytes | None], ...] = ()
 
 
 def _russian_score(text: str) -> float:

@@ -47,12 +47,13 @@ def image_names(path) -> list[str]:
     `sourceImageInformation/fileName`), read from the head of the file only: parsing stops
     where the page content begins, so a huge file costs no more than a small one. Empty
     for other XML and for files broken before the names; a file broken later is caught
-    when it is read (`read_htr`)."""
+    when it is read (`read_htr`). `path` may also be an open binary file (the bytes
+    already read, in a `BytesIO`)."""
     names: list[str] = []
     kind = None
     try:
-        for event, el in etree.iterparse(str(path), events=("start", "end"), resolve_entities=False,
-                                         no_network=True):
+        for event, el in etree.iterparse(path if hasattr(path, "read") else str(path), events=("start", "end"),
+                                         resolve_entities=False, no_network=True):
             name = _local(el)
             if kind is None:
                 kind = {"PcGts": PAGE, "alto": ALTO}.get(name)

@@ -138,8 +138,10 @@ class Store:
                 from opis.review.service import MACHINE, append_event
 
                 action = history if outcome == ADDED or replace else "update"
-                append_event(conn, MACHINE, action, record.id, "source",
-                             None, {"sha256": record.sha256, "documents": len(record.documents)}, at=now)
+                new = {"sha256": record.sha256, "documents": len(record.documents)}
+                if record.metadata.get("page_images"):  # versions of an HTR record may differ by image only
+                    new["page_images"] = record.metadata["page_images"]
+                append_event(conn, MACHINE, action, record.id, "source", None, new, at=now)
             return outcome
 
     def save_in(self, conn: Connection, record: Record, rows: list[list[dict[str, Any]]], *,

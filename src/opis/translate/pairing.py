@@ -4,7 +4,8 @@
   make one record whose document carries the translation as layer `translation:en`. The
   translation file's hash is kept in the record's metadata (`translations`), and the
   record's fingerprint (`fingerprint`) covers both files, so re-ingesting the pair does
-  nothing and changing either file updates the record.
+  nothing and changing either file updates the record. (It covers the page images read
+  with a PAGE/ALTO file the same way.)
 - A published record may hold the original followed by its translation (its Contents list
   names a "Translation - English"): the translation begins at a heading that says so, or
   else where the text changes from Cyrillic to Latin script for good.
@@ -53,18 +54,26 @@ def companions(path: Path) -> list[tuple[str, Path]]:
 
 def fingerprint(sha256: str | None, metadata: dict[str, Any] | None) -> str | None:
     """What tells a record's versions apart: its bytes' hash, plus the hash of each
-    translation file read with it."""
+    translation file read with it and of each page image an HTR file was read with
+    (`page_images`, `opis.ingest.scans`). A record with neither keeps its bare hash, as
+    every fingerprint was before page images counted: transcriptions, PDFs and image
+    scans already stored are not updated for it."""
     if sha256 is None:
         return None
-    files = [t for t in (metadata or {}).get("translations", []) if t.get("sha256")]
-    if not files:
-        return sha256
-    return sha256 + "+" + ",".join(sorted(f"{t['language']}:{t['sha256']}" for t in files))
+    meta = metadata or {}
+    parts = sorted(f"{t['language']}:{t['sha256']}" for t in meta.get("translations", []) if t.get("sha256"))
+    parts += sorted(f"page:{p['sha256']}:{p['file']}" for p in meta.get("page_images", []) if p.get("sha256"))
+    return sha256 + "+" + ",".join(parts) if parts else sha256
 
 
 def source_fingerprint(source: Any) -> str:
+    """`fingerprint` of the record a source would make, from the files alone (no record
+    is built), so that an unchanged file is skipped before the costly steps."""
+    from opis.ingest.scans import page_image_entries
+
     meta = {"translations": [{"language": lang, "sha256": content_hash(t.data)}
-                             for lang, t in getattr(source, "translations", ())]}
+                             for lang, t in getattr(source, "translations", ())],
+            "page_images": page_image_entries(source) if getattr(source, "images", ()) else []}
     return fingerprint(content_hash(source.data), meta) or ""
 
 
