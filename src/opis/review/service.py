@@ -288,9 +288,11 @@ def merge_entities(store: Any, viewer: Viewer, type_: str, name: str, into: str)
 
 # --- machine runs and versions ------------------------------------------------------------
 
-def rebuild(stored: Record, original: bytes | None = None) -> Record:
+def rebuild(stored: Record, original: bytes | None = None, beside: dict[str, bytes] | None = None) -> Record:
     """Read and extract a stored record again from its bytes (or older bytes of it),
-    keeping its identity, access and the translations that came from other files."""
+    keeping its identity, access and the translations that came from other files.
+    `beside`: files to put next to the source, by name (the page images an HTR file names,
+    `page_images_of`), so a PAGE or ALTO record keeps its facsimile."""
     from opis.ingest.build import build_record
     from opis.translate.layers import PREFIX
 
@@ -299,6 +301,10 @@ def rebuild(stored: Record, original: bytes | None = None) -> Record:
     with tempfile.TemporaryDirectory(prefix="opis-rebuild-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
+        for other, content in (beside or {}).items():
+            other = Path(other).name
+            if other not in ("", ".", "..", name):
+                (Path(tmp) / other).write_bytes(content)
         record = build_record(path, Path(tmp), collection=stored.collection)
     record.source_name, record.source_path = stored.source_name, stored.source_path
     record.visibility, record.embargo_until = stored.visibility, stored.embargo_until
@@ -313,11 +319,38 @@ def rebuild(stored: Record, original: bytes | None = None) -> Record:
     return record
 
 
+def page_images_of(store: Any, stored: Record) -> dict[str, bytes]:
+    """The page images an HTR record was read with, by file name, from the store: from
+    its `page_images` list, or (a record saved before that list was kept) the names its
+    file gives, matched in order with its stored pages' images."""
+    from opis.ingest.scans import PAGE_IMAGES, image_file_name
+    from opis.scan.htr import image_names, sniff
+
+    if not sniff(stored.original[:4096]):
+        return {}
+    entries = [(e.get("file") or "", e.get("sha256")) for e in stored.metadata.get(PAGE_IMAGES) or []]
+    if not entries:
+        import io
+
+        with store.engine.connect() as conn:
+            shas = conn.execute(select(pages.c.image_sha256).where(pages.c.record_id == stored.id)
+                                .order_by(pages.c.seq)).scalars().all()
+        names = [image_file_name(n) for n in image_names(io.BytesIO(stored.original))]
+        entries = list(zip(names, shas))
+    wanted = {sha for _, sha in entries if sha}
+    if not wanted:
+        return {}
+    with store.engine.connect() as conn:
+        found = dict(conn.execute(select(originals.c.sha256, originals.c.bytes)
+                                  .where(originals.c.sha256.in_(sorted(wanted)))).all())
+    return {name: bytes(found[sha]) for name, sha in entries if name and sha in found}
+
+
 def rerun_extraction(store: Any, viewer: Viewer, record_id: str) -> dict[str, Any]:
     """Run reading and extraction again on a stored record; editors' decisions stand."""
     actor = _require(viewer)
     stored = _load(store, record_id)
-    record = rebuild(stored)
+    record = rebuild(stored, beside=page_images_of(store, stored))
     with _saving(store, record) as conn:
         append_event(conn, actor, "extract", record_id, "extraction run again",
                      {"documents": len(stored.documents)}, {"documents": len(record.documents)})
@@ -334,7 +367,7 @@ def restore_version(store: Any, viewer: Viewer, record_id: str, sha256: str) -> 
                              .where(record_versions.c.record_id == record_id, originals.c.sha256 == sha256)).scalar()
     if known is None:
         raise KeyError(sha256)
-    record = rebuild(stored, bytes(known))
+    record = rebuild(stored, bytes(known), beside=page_images_of(store, stored))
     with _saving(store, record) as conn:
         append_event(conn, actor, "restore", record_id, "version of the source",
                      {"sha256": stored.sha256}, {"sha256": sha256})
