@@ -110,6 +110,7 @@ def client(scans, make_store):
     c = TestClient(app)
     c.public_id = open_.outcomes[0].record_id
     c.restricted_id = shut.outcomes[0].record_id
+    c.store = store
     assert c.public_id and c.restricted_id
     return c
 
@@ -309,3 +310,22 @@ def test_alto_without_page_size_still_gives_sized_canvases(tmp_path, make_store,
     else:
         assert (canvas["width"], canvas["height"]) == (1100, 440)  # the lines' right and bottom edges
         assert canvas["items"] == []
+
+
+def test_page_images_are_revalidated_so_a_new_scan_or_a_closed_record_shows_at_once(client):
+    """A page image keeps its address when a new scan replaces it or its record is closed,
+    so caches are told to ask every time: its sha256 as ETag, 304 while unchanged, and
+    the 404 of a closed record whatever the cache holds."""
+    from opis.access.policy import ADMIN, Viewer
+    from opis.model import content_hash
+    from opis.review import service
+
+    path = f"/iiif/{client.public_id}/0/full/max/0/default.png"
+    r = client.get(path)
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-cache"
+    assert r.headers["etag"] == f'"{content_hash(r.content)}"'
+    again = client.get(path, headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == r.headers["etag"]
+    assert client.get(path, headers={"If-None-Match": '"0000"'}).status_code == 200
+    service.set_access(client.store, Viewer("boss", ADMIN), client.public_id, "restricted")
+    assert client.get(path, headers={"If-None-Match": r.headers["etag"]}).status_code == 404

@@ -30,7 +30,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from opis.export.record_json import record_title
-from opis.model import Page, Record
+from opis.model import Page, Record, content_hash
 
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
@@ -230,7 +230,8 @@ def iiif_router(get_store: Callable[[], Any]) -> APIRouter:
                             headers={"Access-Control-Allow-Origin": "*"})
 
     @router.get("/iiif/{record_id}/{seq}/{region}/{size}/{rotation}/{name}")
-    def get_image(record_id: str, seq: int, region: str, size: str, rotation: str, name: str) -> Response:
+    def get_image(record_id: str, seq: int, region: str, size: str, rotation: str, name: str,
+                  request: Request) -> Response:
         try:
             data, media = page_image(get_store(), record_id, seq, include_restricted=False)
         except KeyError:
@@ -239,8 +240,13 @@ def iiif_router(get_store: Callable[[], Any]) -> APIRouter:
         if region != "full" or size != "max" or rotation != "0" or quality != "default" \
                 or ext != _EXT.get(media):
             raise HTTPException(400, "level 0: only full/max/0/default." + _EXT.get(media, "jpg"))
-        return Response(data, media_type=media, headers={"Access-Control-Allow-Origin": "*",
-                                                         "Cache-Control": "public, max-age=86400"})
+        # the address stays when a new scan replaces the image or the record is closed, so
+        # caches must ask again every time (a 304 when nothing changed, a 404 once closed)
+        tag = f'"{content_hash(data)}"'
+        headers = {"Access-Control-Allow-Origin": "*", "Cache-Control": "no-cache", "ETag": tag}
+        if tag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+            return Response(status_code=304, headers=headers)
+        return Response(data, media_type=media, headers=headers)
 
     @router.get("/iiif/{record_id}/facsimile", response_class=HTMLResponse)
     def facsimile(record_id: str, request: Request) -> HTMLResponse:
