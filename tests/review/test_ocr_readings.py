@@ -6,19 +6,17 @@ line names "Мнкоян" (OCR read и as н), beside the seed 001 that names М
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from sqlalchemy import select
 
 from opis.access.policy import Viewer
-from opis.ingest.build import build_record
 from opis.ingest.runner import ingest_paths
 from opis.review import service
 from opis.review.corrections import CorrectionError
 from opis.search import lemmas as lx
 from opis.search.engine import render_snippet, search
 from opis.store.schema import corrections, documents, paragraphs
+from tests.review.folder import beside_seed
 
 EDITOR = Viewer("vera", "editor")
 
@@ -37,14 +35,7 @@ TELEGRAM = """ШИФРОТЕЛЕГРАММА
 @pytest.fixture
 def archive(tmp_path, seed001, store):
     """The garbled telegram and the seed 001, ingested from a folder (so files can change)."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    path = folder / "telegram_1956.txt"
-    path.write_text(TELEGRAM, encoding="utf-8")
-    shutil.copy(seed001, folder / seed001.name)
-    assert ingest_paths([folder], store).count("added") == 2
-    rid = build_record(path, folder, enrich=False).id
-    seed = build_record(folder / seed001.name, folder, enrich=False).id
+    rid, seed, path, folder = beside_seed(tmp_path, seed001, store, "telegram_1956.txt", TELEGRAM)
     return store, rid, seed, folder, path
 
 
@@ -177,7 +168,7 @@ def test_readings_of_another_number_of_words_in_the_seed(archive):
 def test_decisions_follow_their_words_in_order_when_text_comes_before_them():
     from opis.model import Record, Span
     from opis.read.document import document_from_text
-    from opis.review.corrections import Decision, moved_suspects
+    from opis.review.corrections import SUSPECT, Decision, moved_decisions
 
     def record(text: str) -> Record:
         doc = document_from_text(text)
@@ -194,8 +185,8 @@ def test_decisions_follow_their_words_in_order_when_text_comes_before_them():
     decided = [Decision(0, "suspect", keys[1], {"action": "accept", "reading": "Микоян", "as_written": "Мнкоян"}, "vera"),
                Decision(0, "suspect", keys[0], {"action": "reject", "reading": None, "as_written": "Мнкоян"}, "vera"),
                Decision(0, "suspect", keys[2], {"action": "accept", "reading": "подъема"}, "vera")]  # an older one
-    assert moved_suspects(old, decided) == []
-    assert [(d.value["action"], k) for d, k in moved_suspects(new, decided)] == [("reject", now[0]),
+    assert moved_decisions(old, decided, SUSPECT) == []
+    assert [(d.value["action"], k) for d, k in moved_decisions(new, decided, SUSPECT)] == [("reject", now[0]),
                                                                                  ("accept", now[1])]
     # a word no longer in the text: its decision stays where it was, unapplied
-    assert moved_suspects(record(body.replace("Мнкоян", "Микоян")), decided[:1]) == []
+    assert moved_decisions(record(body.replace("Мнкоян", "Микоян")), decided[:1], SUSPECT) == []

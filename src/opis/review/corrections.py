@@ -9,12 +9,16 @@ Kinds of decision:
 - field: the values of one metadata field of a document (date, type, authors, …);
 - mention: a named entity's link (accept, reject the link, relink, not an entity);
 - suspect: an OCR doubt (accept a reading, or keep the text as it is).
+
+A mention or suspect decision is keyed by offsets and keeps the words it was made on, so
+when a new version of the file moves them it follows them (`moved_decisions`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any, Iterable
 
 from opis.model import READING, Document, Record, Value
@@ -138,7 +142,7 @@ def _apply_mention(doc: Document, d: Decision) -> None:
     action = (d.value or {}).get("action")
     keep = []
     for m in doc.mentions:
-        if mention_key(m.layer, m.start, m.end) != d.key:
+        if mention_key(m.layer, m.start, m.end) != d.key or not is_on(d.value, m.as_written, m.type):
             keep.append(m)
             continue
         if action == "remove":  # not an entity at all ("Тов" read as a person)
@@ -163,10 +167,9 @@ _SUSPECT_DECISION = ("decision", "by", "reading")  # what a decision adds to a s
 
 
 def _apply_suspect(doc: Document, d: Decision) -> None:
-    written = (d.value or {}).get("as_written")  # decisions made before it was kept have none
     for span in doc.reading.spans:
         if (span.kind == SUSPECT_KIND and suspect_key(span.start, span.end) == d.key
-                and written in (None, doc.reading.text[span.start:span.end])):
+                and is_on(d.value, doc.reading.text[span.start:span.end])):
             data = {k: v for k, v in (span.attrs or {}).items() if k not in _SUSPECT_DECISION}
             data.update({"decision": (d.value or {}).get("action"), "by": d.actor})
             if (d.value or {}).get("reading"):
@@ -182,37 +185,191 @@ def _clear_suspect_decisions(doc: Document) -> None:
             span.attrs = {k: v for k, v in span.attrs.items() if k not in _SUSPECT_DECISION}
 
 
-def moved_suspects(record: Record, decisions: Iterable[Decision]) -> list[tuple[Decision, str]]:
-    """Decisions on OCR suspects whose word is no longer at their key (a new version of
-    the file added or removed text before it), with the key of the same word now: the
-    suspect nearest the old place that has the same text and no decision of its own.
-    A word no longer there (corrected in the file) is left alone: its decision waits."""
-    by_seq: dict[int, list[Decision]] = {}
-    for d in decisions:
-        if d.kind == SUSPECT:
-            by_seq.setdefault(d.seq, []).append(d)
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a decision of a kind can be on in a document: an OCR suspect or a mention."""
+
+    key: str
+    layer: str
+    start: int
+    end: int
+    type: str | None = None  # a mention's PER, ORG or LOC
+
+
+def targets(doc: Document, kind: str) -> list[Target]:
+    if kind == SUSPECT:
+        return [Target(suspect_key(s.start, s.end), READING, s.start, s.end)
+                for s in doc.reading.spans if s.kind == SUSPECT_KIND]
+    if kind == MENTION:
+        return [Target(mention_key(m.layer, m.start, m.end), m.layer, m.start, m.end, m.type) for m in doc.mentions]
+    return []
+
+
+def _key_of(kind: str, layer: str, start: int, end: int) -> str:
+    return mention_key(layer, start, end) if kind == MENTION else suspect_key(start, end)
+
+
+_PLACE = re.compile(r"(?:(.*):)?(\d+)-(\d+)(?:~\d+)?")
+
+
+def key_place(kind: str, key: str) -> tuple[str, int, int] | None:
+    """(layer, start, end) of a decision's key; a suspect's is on the reading layer. A key
+    with "~n" is a decision parked where another one now stands (see `moved_decisions`)."""
+    m = _PLACE.fullmatch(key)
+    if m is None or (kind == MENTION) != (m.group(1) is not None):
+        return None
+    return m.group(1) or READING, int(m.group(2)), int(m.group(3))
+
+
+def decided_on(d: Decision) -> tuple[str | None, str | None]:
+    """The words a decision was made on and, for a mention, its type; (None, None) for a
+    decision made before they were kept, which holds by its position only."""
+    return _words_of(d.value)
+
+
+def _words_of(value: Any) -> tuple[str | None, str | None]:
+    value = value if isinstance(value, dict) else {}
+    return value.get("as_written") or None, value.get("type") or None
+
+
+def is_on(value: Any, written: str, type_: str | None = None) -> bool:
+    """Whether a decision (its stored value) is on these words of this type, at its key:
+    it is not when they are other words, which came there with a new version while its
+    own waits (or were deleted). One made before its words were kept is on what is there."""
+    w, t = _words_of(value)
+    return w in (None, written) and t in (None, type_)
+
+
+Edit = tuple[str, int, int, int, int]  # a difflib opcode over characters: old [i1, i2) -> new [j1, j2)
+_CHAR_DIFF_LIMIT = 4_000_000  # compare a changed stretch character by character up to this (len * len)
+
+
+def text_edits(old: str, new: str) -> list[Edit]:
+    """How `new` differs from `old`: lines are compared first (cheap, and a new version
+    of a file changes a few lines), then the characters of each changed stretch, so a
+    word on a line where a typo was fixed is still found unchanged."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    at_a, at_b = _line_starts(a), _line_starts(b)
+    out: list[Edit] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        c1, c2, d1, d2 = at_a[i1], at_a[i2], at_b[j1], at_b[j2]
+        if tag == "replace" and (c2 - c1) * (d2 - d1) <= _CHAR_DIFF_LIMIT:
+            out += [(t, c1 + x1, c1 + x2, d1 + y1, d1 + y2) for t, x1, x2, y1, y2 in
+                    SequenceMatcher(None, old[c1:c2], new[d1:d2], autojunk=False).get_opcodes()]
+        else:
+            out.append((tag, c1, c2, d1, d2))
+    return out
+
+
+def _line_starts(lines: list[str]) -> list[int]:
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    return starts
+
+
+def _follow(edits: list[Edit], start: int, end: int) -> tuple[int, int, int, bool]:
+    """Where the stretch [start, end) of the old text went in the new one: (where it
+    starts there, the stretch lo..hi of the new text it can be in, and whether it came
+    through unchanged, when it is exactly at that start)."""
+    first, last = _edit_at(edits, start, False), _edit_at(edits, end, True)
+    if first is None or last is None:
+        return 0, 0, 0, True  # nothing of the old text is left
+    tag, i1, _, j1, j2 = first
+    if first is last and tag == "equal":
+        at = j1 + start - i1
+        return at, at, at + end - start, True
+    at = j1 + start - i1 if tag == "equal" else min(j1 + start - i1, j2)
+    lo = at if tag == "equal" else j1
+    tag, i1, _, j1, j2 = last
+    hi = j1 + end - i1 if tag == "equal" else j2
+    return at, lo, max(lo, hi), False
+
+
+def _edit_at(edits: list[Edit], pos: int, closing: bool) -> Edit | None:
+    """The edit holding the character at `pos` (before `pos`, when `closing`)."""
+    for e in edits:
+        if e[1] < e[2] and (e[1] < pos <= e[2] if closing else e[1] <= pos < e[2]):
+            return e
+    return None
+
+
+def moved_decisions(record: Record, decisions: Iterable[Decision], kind: str,
+                    before: dict[tuple[int, str], str] | None = None) -> list[tuple[Decision, str]]:
+    """Decisions of `kind` (suspect or mention) whose words a new version of the file
+    moved, with the key of where each stands now.
+
+    `before`: (document seq, layer) -> the text the stored keys are offsets into (the
+    version stored until now). Each decided word is followed through the edits from that
+    text to this one; one the edits changed is looked for where they changed the text,
+    and one whose old text is not known, anywhere. In both cases the decision goes to the
+    nearest place (in order, so two decisions on "Микоян" each keep their own) where the
+    same words stand as a thing of the kind (same layer, and same type when known) that has
+    no decision of its own. A word no longer there (deleted or corrected in the file)
+    leaves its decision stored but unapplied, keyed where the word was. Decisions made
+    before the words were kept stay by position."""
+    before = before or {}
     moves = []
     for doc in record.documents:
-        mine = by_seq.get(doc.seq, [])
-        starts = {suspect_key(s.start, s.end): s.start for s in doc.reading.spans if s.kind == SUSPECT_KIND}
-        words = {suspect_key(s.start, s.end): doc.reading.text[s.start:s.end]
-                 for s in doc.reading.spans if s.kind == SUSPECT_KIND}
-        taken = {d.key for d in mine}
-        for d in sorted(mine, key=lambda d: _start_of(d.key)):
-            written, was = (d.value or {}).get("as_written"), _start_of(d.key)
-            if not written or words.get(d.key) == written:
-                continue
-            free = [k for k, w in words.items() if w == written and k not in taken]
+        mine = [d for d in decisions if d.kind == kind and d.seq == doc.seq]
+        # by position only, or on a layer the document no longer has: they keep their keys
+        held = {d.key for d in mine if _followed(doc, kind, d) is None}
+        mine = sorted((d for d in mine if d.key not in held), key=lambda d: key_place(kind, d.key)[1])
+        edits: dict[str, list[Edit]] = {}
+        found: dict[int, str] = {}  # id(decision) -> its key now
+        looking = []
+        for d in mine:
+            written, layer, start, end, text = _followed(doc, kind, d)
+            old = before.get((doc.seq, layer))
+            if old is None:  # not known: the word may be anywhere
+                at, lo, hi, exact = start, 0, len(text), False
+            elif old == text:
+                at, lo, hi, exact = start, start, end, True
+            else:
+                if layer not in edits:
+                    edits[layer] = text_edits(old, text)
+                at, lo, hi, exact = _follow(edits[layer], start, end)
+            here = _key_of(kind, layer, at, at + len(written))
+            if (exact or old is None) and text[at:at + len(written)] == written and here not in held:
+                held.add(here)
+                found[id(d)] = here
+            else:
+                looking.append((d, at, lo, hi, exact))
+        stale, there_now = [], targets(doc, kind)
+        for d, at, lo, hi, exact in looking:  # in order, after those in place
+            written, layer, start, end, text = _followed(doc, kind, d)
+            _, type_ = decided_on(d)
+            free = [] if exact else [
+                t for t in there_now if t.layer == layer and t.key not in held and lo <= t.start
+                and t.end <= hi and text[t.start:t.end] == written and type_ in (None, t.type)]
             if free:
-                k = min(free, key=lambda k: (abs(starts[k] - was), starts[k]))
-                taken.add(k)
-                moves.append((d, k))
+                t = min(free, key=lambda t: (abs(t.start - at), t.start))
+                held.add(t.key)
+                found[id(d)] = t.key
+            else:
+                stale.append((d, _key_of(kind, layer, at, at + end - start)))
+        for d, there in stale:  # unapplied, under a key no other decision has
+            key = next(k for k in (there, *(f"{there}~{n}" for n in range(1, len(mine) + 2))) if k not in held)
+            held.add(key)
+            found[id(d)] = key
+        moves += [(d, found[id(d)]) for d in mine if found[id(d)] != d.key]
     return moves
 
 
-def _start_of(key: str) -> int:
-    head = key.split("-", 1)[0]
-    return int(head) if head.isdigit() else 0
+def _followed(doc: Document, kind: str, d: Decision) -> tuple[str, str, int, int, str] | None:
+    """(words decided on, layer, start, end, the layer's text now) of a decision that
+    follows its words; None for one that holds by position only."""
+    written, _ = decided_on(d)
+    place = key_place(kind, d.key)
+    text = _layer_text(doc, place[0]) if written and place else None
+    return None if text is None else (written, *place, text)
+
+
+def _layer_text(doc: Document, name: str) -> str | None:
+    try:
+        return doc.layer(name).text
+    except KeyError:
+        return None
 
 
 def accepted_readings(doc: Document) -> dict[tuple[int, int], str]:

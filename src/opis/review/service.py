@@ -31,8 +31,11 @@ from opis.review.corrections import (
     CorrectionError,
     Decision,
     clean_input,
+    decided_on,
     field_value,
-    moved_suspects,
+    key_place,
+    mention_key,
+    moved_decisions,
     party,
     suspect_key,
 )
@@ -100,13 +103,27 @@ def stored_decisions(conn: Connection, record: Record) -> tuple[list[Decision], 
     return decisions, merges
 
 
-def follow_moved_suspects(conn: Connection, record: Record, decisions: list[Decision]) -> None:
-    """Decisions on OCR suspects whose word a new version of the file moved are re-keyed
-    to where it stands now, in the caller's transaction (the record is being saved)."""
-    for d, key in moved_suspects(record, decisions):
-        conn.execute(update(corrections).where(
-            corrections.c.record_id == record.id, corrections.c.seq == d.seq, corrections.c.kind == SUSPECT,
-            corrections.c.key == d.key).values(key=key))
+def follow_moved_decisions(conn: Connection, record: Record, decisions: list[Decision]) -> None:
+    """Decisions on OCR suspects and mentions whose words a new version of the file moved
+    are re-keyed to where they stand now, in the caller's transaction (the record is being
+    saved, and the version stored until now, which the keys are offsets into, is still
+    there). No event: the new version's own event says what changed."""
+    places = [(d.seq, key_place(d.kind, d.key)) for d in decisions if d.kind in (SUSPECT, MENTION) and decided_on(d)[0]]
+    following = {(seq, place[0]) for seq, place in places if place}
+    if not following:
+        return
+    before = {(seq, name): text for seq, name, text in conn.execute(
+        select(documents.c.seq, layers.c.name, layers.c.text).join(layers, layers.c.document_id == documents.c.id)
+        .where(documents.c.record_id == record.id, layers.c.name.in_(sorted({name for _, name in following}))))
+        if (seq, name) in following}
+    moves = moved_decisions(record, decisions, SUSPECT, before) + moved_decisions(record, decisions, MENTION, before)
+    rows = [(d, and_(corrections.c.record_id == record.id, corrections.c.seq == d.seq,
+                     corrections.c.kind == d.kind)) for d, _ in moves]
+    # in two steps, so a key one decision leaves may be taken by another whatever the order
+    for d, cond in rows:
+        conn.execute(update(corrections).where(cond, corrections.c.key == d.key).values(key=f"~{d.key}"))
+    for (d, cond), (_, key) in zip(rows, moves):
+        conn.execute(update(corrections).where(cond, corrections.c.key == f"~{d.key}").values(key=key))
         d.key = key
 
 
@@ -191,10 +208,12 @@ def decide_mention(store: Any, viewer: Viewer, record_id: str, number: int, key:
         raise CorrectionError(f"action must be one of {', '.join(MENTION_ACTIONS)}")
     record = _load(store, record_id)
     doc = _document(record, number)
-    found = next((m for m in doc.mentions if f"{m.layer}:{m.start}-{m.end}" == key), None)
+    found = next((m for m in doc.mentions if mention_key(m.layer, m.start, m.end) == key), None)
     if found is None:
         raise KeyError(key)
-    value: dict[str, Any] = {"action": action}
+    # the words and type travel with the decision, so it follows them when a new version of
+    # the file moves them (`follow_moved_decisions`)
+    value: dict[str, Any] = {"action": action, "as_written": found.as_written, "type": found.type}
     if action == "relink":
         if not (target or "").strip():
             raise CorrectionError("relink needs the name of the entity the mention is of")
@@ -223,7 +242,7 @@ def decide_suspect(store: Any, viewer: Viewer, record_id: str, number: int, key:
         if not reading:
             raise CorrectionError("accepting needs the right reading")
     # the word decided on travels with the decision, so it follows the word when a new
-    # version of the file moves it (`follow_moved_suspects`)
+    # version of the file moves it (`follow_moved_decisions`)
     value = {"action": action, "reading": reading if action == "accept" else None,
              "as_written": doc.reading.text[span.start:span.end]}
     with _saving(store, record) as conn:

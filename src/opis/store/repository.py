@@ -152,7 +152,7 @@ class Store:
         record an editor restricted stays restricted when its file is ingested again).
         `rows` are `paragraph_rows(record)` as the record stands when passed in; the few
         paragraphs whose accepted OCR readings the decisions change are analysed again."""
-        from opis.review.service import follow_moved_suspects, stored_decisions
+        from opis.review.service import follow_moved_decisions, stored_decisions
 
         rid, sha = record.id, record.sha256
         now = now or datetime.now(timezone.utc)
@@ -170,7 +170,7 @@ class Store:
                 record.embargo_until = old.embargo_until
         read_before = [accepted_readings(doc) for doc in record.documents]
         decisions, merges = stored_decisions(conn, record)
-        follow_moved_suspects(conn, record, decisions)
+        follow_moved_decisions(conn, record, decisions)
         # always: a record read back from the store may carry a decision withdrawn since
         apply_corrections(record, decisions, merges)
         rows = _rows_following_readings(record, rows, read_before)

@@ -29,6 +29,7 @@ from opis.review.corrections import (
     FIELD,
     PARTY_FIELDS,
     CorrectionError,
+    is_on,
 )
 from opis.store.schema import (
     collections,
@@ -260,6 +261,8 @@ def mention_rows(doc: Document, decisions: dict[tuple[int, str, str], dict[str, 
         except KeyError:
             text = ""
         decision = decisions.get((doc.seq, "mention", key))
+        if decision and not is_on(decision["value"], m.as_written, m.type):
+            decision = None  # one waiting for words no longer in the text
         rows.append({
             "key": key, "type": m.type, "type_label": MENTION_TYPES.get(m.type, m.type), "layer": m.layer,
             "as_written": m.as_written, "name": m.name, "name_en": m.name_en, "authority_id": m.authority_id,
