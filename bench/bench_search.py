@@ -64,6 +64,11 @@ BARE = "bare_fts"
 BARE_DOC = "bare_doc_fts"  # one row per document, raw texts
 PAGE = 20
 REPEAT = 5  # timed runs of each query after one warm-up run
+# the throwaway PostgreSQL cluster's settings (a server given by $OPIS_TEST_PG should have
+# the like; docs/benchmarks.md says why): memory for a 1M database of 3.3 GB, where the
+# default 128 MB of shared buffers keeps little of it cached, and no JIT compilation
+PG_SETTINGS = {"shared_buffers": "2GB", "work_mem": "64MB", "maintenance_work_mem": "512MB",
+               "effective_cache_size": "8GB", "jit": "off", "max_wal_size": "4GB"}
 
 
 # --- building the data -----------------------------------------------------------------
@@ -144,7 +149,7 @@ def postgres_copy(sqlite_db: Path) -> Iterator[Store]:
         from tests.support.pgserver import PgServer
 
         pg = PgServer()
-        server = pg.start()
+        server = pg.start(PG_SETTINGS)
     try:
         with scratch_database(server, prefix="opis_bench") as url:
             src = Store.open(sqlite_db)
@@ -159,6 +164,9 @@ def postgres_copy(sqlite_db: Path) -> Iterator[Store]:
                         dconn.execute(text(
                             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                             f"coalesce(max(id), 1)) FROM {table.name}"))
+                # rows copied past the store leave their documents stale: write the
+                # per-document full-text rows as a save would
+                dst.backend.sync(dconn)
                 dconn.exec_driver_sql(
                     "CREATE INDEX bare_gin ON paragraphs USING gin (to_tsvector('simple', text))")
             with dst.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -34,8 +34,8 @@ def _backend_owned(diff: tuple) -> bool:
     kind = diff[0]
     if kind == "remove_table":
         return diff[1].name.startswith("paragraph_fts")
-    if kind == "remove_index":
-        return diff[1].table.name == "paragraphs"
+    if kind == "remove_index":  # on `paragraphs`, or on the backend's own table (PostgreSQL's GIN)
+        return diff[1].table.name == "paragraphs" or diff[1].table.name.startswith("paragraph_fts")
     if kind == "remove_column":
         return diff[2] == "paragraphs"
     return False

@@ -40,7 +40,9 @@ class PgServer:
             cmd = ("runuser", "-u", "postgres", "--", *cmd)
         return subprocess.run(cmd, capture_output=True, text=True, check=True)
 
-    def start(self) -> str:
+    def start(self, settings: dict[str, str] | None = None) -> str:
+        """Start the cluster; `settings`: more server settings (name -> value), e.g. the
+        memory settings of the search benchmark."""
         initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
         if not initdb or not pg_ctl:
             raise RuntimeError("PostgreSQL binaries not found; run scripts/setup")
@@ -50,7 +52,8 @@ class PgServer:
         self._run(initdb, "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                   "--locale=C.UTF-8")
         opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off " \
-               f"-c synchronous_commit=off -c full_page_writes=off"
+               f"-c synchronous_commit=off -c full_page_writes=off" + \
+               "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
         self._run(pg_ctl, "-D", str(data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start")
         url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
         deadline = time.time() + 20

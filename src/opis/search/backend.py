@@ -7,7 +7,11 @@ portable tables for visibility, filters and sorting, and checks phrases itself, 
 backends only have to agree on which paragraphs hold which terms.
 
 A backend may also answer a whole query of words (no phrases) per DOCUMENT (`documents`),
-which the engine then prefers; SQLite does, from a table kept by triggers and `sync`.
+which the engine then prefers; both do, from a table with one row per document kept by
+triggers and `sync` (SQLite: FTS5 with bm25; PostgreSQL since migration 0009: a GIN-indexed
+tsvector and a ts_rank over the document's lemmas, see `opis.search.postgres_fts`). Scores
+are comparable only within one backend: the hits and totals agree, the order of documents
+with different scores may not.
 """
 
 from __future__ import annotations
