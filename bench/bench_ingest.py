@@ -170,7 +170,8 @@ def ingest_memory(corpus: Path, workers: int, skip: list[str]) -> dict:
 
 def memory_mode(sizes: list[int], workers: int, skip: list[str], seed: int, out: Path | None) -> None:
     steps = "all steps" if not skip else "no " + ", ".join(skip)
-    print(f"memory of opis ingest, {workers} workers, {steps}; machine: {machine()}")
+    host = machine()  # the load average before the runs, not after them
+    print(f"memory of opis ingest, {workers} workers, {steps}; machine: {host}")
     rows = []
     for n in sizes:
         corpus = ensure_corpus(n, seed)
@@ -187,7 +188,7 @@ def memory_mode(sizes: list[int], workers: int, skip: list[str], seed: int, out:
           f"tree PSS {ratios['tree_pss']:.2f}x, tree RSS {ratios['tree_rss']:.2f}x "
           f"(documents {last['n'] / first['n']:.0f}x)")
     if out:
-        lines = [f"\n### Ingest memory, {workers} workers, {steps} ({time.strftime('%Y-%m-%d')}; {machine()})\n",
+        lines = [f"\n### Ingest memory, {workers} workers, {steps} ({time.strftime('%Y-%m-%d')}; {host})\n",
                  "| documents | docs/s | largest process peak | tree peak (PSS) | tree peak (RSS) | load avg start → end |",
                  "| ---: | ---: | ---: | ---: | ---: | --- |"]
         for r in rows:
@@ -221,7 +222,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         paths = write_corpus(corpus, args.n, args.seed)
-        print(f"corpus: {args.n} documents, machine: {machine()}")
+        host = machine()  # the load average before the runs, not after them
+        print(f"corpus: {args.n} documents, machine: {host}")
         base = natasha_baseline(paths)
         print(f"baseline natasha NER: {base:8.1f} docs/s")
         rows = [("natasha NER alone (baseline)", base, None, 1.0)]
@@ -237,7 +239,7 @@ def main() -> None:
         many = rows[3][1]
         print(f"speed-up {args.workers} workers vs 1: {many / one:.2f}x")
     if args.out:
-        lines = [f"\n### Ingest, {args.n} documents ({time.strftime('%Y-%m-%d')}; {machine()})\n",
+        lines = [f"\n### Ingest, {args.n} documents ({time.strftime('%Y-%m-%d')}; {host})\n",
                  "| run | docs/s | vs natasha | peak RSS |", "| --- | ---: | ---: | ---: |"]
         for label, rate, peak, ratio in rows:
             lines.append(f"| {label} | {rate:.1f} | {ratio:.2f}x | {'' if peak is None else f'{peak / 1024:.0f} MiB'} |")
