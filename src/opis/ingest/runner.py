@@ -105,6 +105,7 @@ def _stored(store, rid: str) -> tuple[str | None, bool, tuple[str, ...]]:
     the record is there and not deleted; and the page images its HTR file was read with."""
     from sqlalchemy import select
 
+    from opis.ingest.scans import PAGE_IMAGES
     from opis.store.schema import records
     from opis.translate.pairing import fingerprint
 
@@ -113,7 +114,7 @@ def _stored(store, rid: str) -> tuple[str | None, bool, tuple[str, ...]]:
                            .where(records.c.id == rid)).first()
     if row is None:
         return None, False, ()
-    shown = tuple(e["file"] for e in (row.meta or {}).get("page_images", []) if e.get("sha256"))
+    shown = tuple(e["file"] for e in (row.meta or {}).get(PAGE_IMAGES, []) if e.get("sha256"))
     return fingerprint(row.sha256, row.meta), row.deleted_at is None, shown
 
 
